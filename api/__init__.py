@@ -1,0 +1,1 @@
+"""The product's front ends: the ``kg`` command and the HTTP service."""

@@ -1,0 +1,1 @@
+"""Records to RDF, the stores, exports and the analyses over the graph."""

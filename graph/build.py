@@ -1,0 +1,395 @@
+"""Records to RDF, following the public data contract (``CONTRACT.md`` terms).
+
+Three kinds of named graph: the ontology, the reference data, and one per report.
+Everything here is a pure function of its inputs, so two builds of the same input
+give the same triples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from loaders.annotate import INTERACTION_TYPES
+from loaders.records import ChronicleEntry, Mention, Passage, Report
+from ontology import ONTOLOGY_TTL
+from ontology.reference import PartialDate, ReferenceData
+
+from . import iris
+from .vocab import CRD, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS
+
+_ORG_CLASS = {
+    "intergovernmental": CRD.IntergovernmentalOrganization, "body": CRD.OrganizationBody, "un_body": CRD.UNBody,
+    "government": CRD.GovernmentBody, "legislature": CRD.Legislature, "party": CRD.PoliticalParty,
+    "commission": CRD.JointCommission, "company": CRD.Company, "bank": CRD.Bank, "fund": CRD.Fund,
+    "university": CRD.University, "academy": CRD.ResearchInstitute, "media": CRD.MediaOrganization,
+    "ngo": CRD.NonGovernmentalOrganization, "military": CRD.MilitaryUnit, "local_government": CRD.LocalGovernment,
+}
+_FORM_CLASS = {"phone_call": CRD.PhoneCall, "video_conference": CRD.VideoConference, "meeting": CRD.Meeting,
+               "signing": CRD.Signing}
+_FORM_LABELS = {
+    "phone_call": ("电话", "phone call"), "video_conference": ("视频会议", "video conference"),
+    "meeting": ("会见会谈", "meeting"), "forum": ("论坛", "forum"), "statement": ("表态", "statement"),
+    "signing": ("签署", "signing"), "statistic": ("统计", "statistic"), "exercise": ("演习", "exercise"),
+    "aid_delivery": ("援助", "aid delivery"), "exhibition": ("展览", "exhibition"),
+    "cultural_event": ("文化活动", "cultural event"), "competition": ("比赛", "competition"),
+    "announcement": ("消息", "announcement"),
+}
+_PLOVER_LABELS = {
+    "CONSULT": "consult", "AGREE": "agree", "COOPERATE": "cooperate", "AID": "aid", "SUPPORT": "support",
+    "REQUEST": "request", "ACCUSE": "accuse", "REJECT": "reject", "SANCTION": "sanction", "MOBILIZE": "mobilize",
+    "THREATEN": "threaten", "PROTEST": "protest", "CONCEDE": "concede", "RETREAT": "retreat", "ASSAULT": "assault",
+    "COERCE": "coerce",
+}
+_ROLE_PROPERTY = {"participant": CRD.participant, "host": CRD.host, "speaker": CRD.speaker,
+                  "signatory": CRD.signatory}
+
+
+def ontology_graph() -> Graph:
+    g = Graph()
+    g.parse(ONTOLOGY_TTL, format="turtle")
+    return g
+
+
+def _labels(g: Graph, node: URIRef, zh: str, en: str = "", ru: str = "", zh_alt: Iterable[str] = (),
+            en_alt: Iterable[str] = ()) -> None:
+    g.add((node, SKOS.prefLabel, Literal(zh, lang="zh")))
+    g.add((node, RDFS.label, Literal(zh, lang="zh")))
+    if en:
+        g.add((node, SKOS.prefLabel, Literal(en, lang="en")))
+        g.add((node, RDFS.label, Literal(en, lang="en")))
+    if ru:
+        g.add((node, SKOS.prefLabel, Literal(ru, lang="ru")))
+    for a in zh_alt:
+        if a and a != zh:
+            g.add((node, SKOS.altLabel, Literal(a, lang="zh")))
+    for a in en_alt:
+        if a and a != en:
+            g.add((node, SKOS.altLabel, Literal(a, lang="en")))
+
+
+def _date(d: PartialDate | dt.date | None) -> Literal | None:
+    if d is None:
+        return None
+    if isinstance(d, dt.date):
+        return Literal(d.isoformat(), datatype=XSD.date)
+    if d.exact:
+        return Literal(d.text, datatype=XSD.date)
+    return Literal(d.text, datatype=XSD.gYearMonth if d.text.count("-") == 1 else XSD.gYear)
+
+
+def reference_graph(ref: ReferenceData) -> Graph:
+    """Persons, organizations, countries, places, offices and who held them, frameworks,
+    memberships, and the concept schemes (PLOVER types, forms, chronicle sections)."""
+    g = Graph()
+    for c in ref.countries.values():
+        n = iris.country(c.code)
+        g.add((n, RDF.type, CRD.Country))
+        g.add((n, SCHEMA.identifier, Literal(c.code)))
+        _labels(g, n, c.zh, c.en, c.ru, c.zh_aliases, c.en_aliases)
+        _source(g, n, c.source)
+    for p in ref.persons.values():
+        n = iris.person(p.id)
+        g.add((n, RDF.type, CRD.Person))
+        _labels(g, n, p.zh, p.en, p.ru, (*p.zh_aliases, *p.ambiguous_zh), p.en_aliases)
+        g.add((n, FOAF.name, Literal(p.en, lang="en")))
+        if p.country:
+            g.add((n, SCHEMA.nationality, iris.country(p.country)))
+        if p.affiliation and p.affiliation in ref.organizations:
+            g.add((n, SCHEMA.affiliation, iris.organization(p.affiliation)))
+        if p.note:
+            g.add((n, SKOS.note, Literal(p.note, lang="en")))
+        _source(g, n, p.source)
+    for o in ref.organizations.values():
+        n = iris.organization(o.id)
+        g.add((n, RDF.type, _ORG_CLASS.get(o.type, CRD.Organization)))
+        _labels(g, n, o.zh, o.en, o.ru, (*o.zh_aliases, *o.ambiguous_zh), (*o.en_aliases, o.acronym))
+        if o.parent:
+            g.add((n, ORG.subOrganizationOf, iris.organization(o.parent)))
+        if o.country:
+            g.add((n, SCHEMA.location, iris.country(o.country)))
+        _source(g, n, o.source)
+    for pl in ref.places.values():
+        n = iris.place(pl.id)
+        g.add((n, RDF.type, CRD.Place))
+        _labels(g, n, pl.zh, pl.en, pl.ru, (*pl.zh_aliases, *pl.ambiguous_zh), pl.en_aliases)
+        if pl.country:
+            g.add((n, SCHEMA.containedInPlace, iris.country(pl.country)))
+        if pl.parent:
+            g.add((n, SCHEMA.containedInPlace, iris.place(pl.parent)))
+        if pl.type:
+            g.add((n, SCHEMA.additionalType, Literal(pl.type)))
+        _source(g, n, pl.source)
+    for f in ref.frameworks.values():
+        n = framework_node(ref, f.code)
+        if f.kind != "organization" or f.id not in ref.organizations:
+            g.add((n, RDF.type, CRD.Framework))
+            _labels(g, n, f.zh, f.en, "", f.zh_aliases, f.en_aliases)
+            _source(g, n, f.source)
+        g.add((n, SKOS.notation, Literal(f.code)))
+    for off in ref.offices.values():
+        n = iris.office(off.id)
+        g.add((n, RDF.type, CRD.Office))
+        _labels(g, n, off.zh, off.en, "", off.zh_aliases)
+        g.add((n, CRD.role, iris.concept("role", off.role)))
+        if off.org and off.org in ref.organizations:
+            g.add((n, ORG.postIn, iris.organization(off.org)))
+        if off.country:
+            g.add((n, SCHEMA.location, iris.country(off.country)))
+        _source(g, n, off.source)
+    for role in sorted({o.role for o in ref.offices.values()}):
+        n = iris.concept("role", role)
+        g.add((n, RDF.type, ORG.Role))
+        g.add((n, SKOS.prefLabel, Literal(role.replace("_", " "), lang="en")))
+    for t in ref.terms:
+        n = iris.derived("tenure", t.office, t.person, t.start.text if t.start else "")
+        g.add((n, RDF.type, CRD.Tenure))
+        g.add((n, CRD.office, iris.office(t.office)))
+        g.add((n, CRD.holder, iris.person(t.person)))
+        g.add((iris.person(t.person), ORG.holds, iris.office(t.office)))
+        for prop, d in ((SCHEMA.startDate, t.start), (SCHEMA.endDate, t.end)):
+            lit = _date(d)
+            if lit is not None:
+                g.add((n, prop, lit))
+        _source(g, n, t.source)
+    for m in ref.memberships:
+        n = iris.derived("membership", m.org, m.member, m.role)
+        g.add((n, RDF.type, ORG.Membership))
+        member = iris.country(m.member) if m.member.upper() in ref.countries else iris.organization(m.member)
+        g.add((n, ORG.member, member))
+        g.add((n, ORG.organization, iris.organization(m.org)))
+        g.add((n, ORG.role, iris.concept("role", m.role)))
+        g.add((iris.concept("role", m.role), RDF.type, ORG.Role))
+        g.add((iris.concept("role", m.role), SKOS.prefLabel, Literal(m.role.replace("_", " "), lang="en")))
+        if m.role == "member" and m.end is None:
+            g.add((iris.organization(m.org), ORG.hasMember, member))
+        for prop, d in ((SCHEMA.startDate, m.start), (SCHEMA.endDate, m.end)):
+            lit = _date(d)
+            if lit is not None:
+                g.add((n, prop, lit))
+        _source(g, n, m.source)
+    _schemes(g, ref)
+    return g
+
+
+def framework_node(ref: ReferenceData, code: str) -> URIRef:
+    f = ref.frameworks[code]
+    if f.kind == "organization" and f.id in ref.organizations:
+        return iris.organization(f.id)
+    return iris.framework(code)
+
+
+def _schemes(g: Graph, ref: ReferenceData) -> None:
+    for scheme, items in (("plover", {k: (k, v) for k, v in _PLOVER_LABELS.items()}),
+                          ("form", {k: v for k, v in _FORM_LABELS.items()})):
+        s = iris.concept(scheme, "scheme")
+        g.add((s, RDF.type, SKOS.ConceptScheme))
+        g.add((s, SKOS.prefLabel, Literal("PLOVER event types" if scheme == "plover" else "Event forms", lang="en")))
+        for key, (a, b) in items.items():
+            n = iris.concept(scheme, key)
+            g.add((n, RDF.type, SKOS.Concept))
+            g.add((n, SKOS.inScheme, s))
+            g.add((n, SKOS.notation, Literal(key)))
+            if scheme == "plover":
+                g.add((n, SKOS.prefLabel, Literal(b, lang="en")))
+            else:
+                g.add((n, SKOS.prefLabel, Literal(a, lang="zh")))
+                g.add((n, SKOS.prefLabel, Literal(b, lang="en")))
+    s = iris.concept("section", "scheme")
+    g.add((s, RDF.type, SKOS.ConceptScheme))
+    for sec in ref.sections:
+        n = iris.concept("section", sec.key)
+        g.add((n, RDF.type, SKOS.Concept))
+        g.add((n, SKOS.inScheme, s))
+        if sec.en:
+            g.add((n, SKOS.prefLabel, Literal(sec.en, lang="en")))
+
+
+def _source(g: Graph, node: URIRef, source: str) -> None:
+    if source:
+        g.add((node, DCTERMS.source, Literal(source)))
+
+
+class ReportGraphBuilder:
+    """One report's records to triples: report, chapters, authors, chronicle events,
+    participations, who met whom, and the passages it all was read from."""
+
+    def __init__(self, ref: ReferenceData):
+        self.ref = ref
+
+    def build(self, report: Report) -> Graph:
+        g = Graph()
+        rid = report.info.id
+        r = iris.report(rid)
+        info = report.info
+        g.add((r, RDF.type, CRD.Report))
+        _labels(g, r, info.title)
+        g.add((r, DCTERMS.language, Literal(info.language)))
+        g.add((r, SCHEMA.sha256, Literal(info.sha256)))
+        if info.year:
+            g.add((r, SCHEMA.datePublished, Literal(str(info.year), datatype=XSD.gYear)))
+        if info.period_begin and info.period_end:
+            g.add((r, SCHEMA.temporalCoverage,
+                   Literal(f"{info.period_begin.isoformat()}/{info.period_end.isoformat()}")))
+        self._authors(g, report, r)
+        for n, ch in enumerate(report.chapters, start=1):
+            c = iris.concept("chapter", f"{rid}-{n}")
+            g.add((c, RDF.type, CRD.Chapter))
+            _labels(g, c, (ch.number + " " + ch.title).strip())
+            g.add((c, DCTERMS.isPartOf, r))
+            g.add((c, PROV.wasDerivedFrom, self._passage(g, report, ch.passage)))
+        seen: dict[URIRef, int] = defaultdict(int)
+        for entry in report.chronicle:
+            e = iris.event(rid, entry.date_begin, entry.title)
+            seen[e] += 1
+            if seen[e] > 1:
+                e = iris.event(rid, entry.date_begin, entry.title, seen[e])
+            self._event(g, report, r, e, entry)
+        return g
+
+    def _authors(self, g: Graph, report: Report, r: URIRef) -> None:
+        for a in report.authors:
+            p = self.person_node(g, a.name)
+            cred = iris.derived("credit", report.info.id, a.name, a.role)
+            g.add((cred, RDF.type, CRD.Author))
+            g.add((cred, CRD.agent, p))
+            g.add((cred, CRD.role, iris.concept("role", ("author-" if a.team else "") + a.role)))
+            if a.team:
+                g.add((cred, SCHEMA.nationality, iris.country(a.team.upper())))
+            for aff in a.affiliations:
+                g.add((cred, SCHEMA.description, Literal(aff, lang="zh")))
+            g.add((r, DCTERMS.creator if a.role in ("lead", "member") else DCTERMS.contributor, p))
+            g.add((cred, PROV.wasDerivedFrom, self._passage(g, report, a.passage)))
+
+    def person_node(self, g: Graph, name: str) -> URIRef:
+        key = self._person_key(name)
+        if key:
+            return iris.person(key)
+        n = iris.person(iris.slug_for(name))
+        g.add((n, RDF.type, CRD.Person))
+        _labels(g, n, name)
+        return n
+
+    def _person_key(self, name: str) -> str | None:
+        for p in self.ref.persons.values():
+            if name == p.zh or name in p.zh_aliases:
+                return p.id
+        return None
+
+    def _passage(self, g: Graph, report: Report, p: Passage) -> URIRef:
+        n = iris.passage(report.info.id, p.start, p.end)
+        g.add((n, RDF.type, CRD.Passage))
+        g.add((n, PROV.value, Literal(p.text, lang=report.info.language)))
+        g.add((n, CRD.startOffset, Literal(p.start)))
+        g.add((n, CRD.endOffset, Literal(p.end)))
+        g.add((n, DCTERMS.isPartOf, iris.report(report.info.id)))
+        return n
+
+    def _event(self, g: Graph, report: Report, r: URIRef, e: URIRef, entry: ChronicleEntry) -> None:
+        g.add((e, RDF.type, CRD.ChronicleEvent))
+        if entry.form in _FORM_CLASS:
+            g.add((e, RDF.type, _FORM_CLASS[entry.form]))
+        g.add((e, RDFS.label, Literal(entry.title, lang="zh")))
+        g.add((e, SKOS.prefLabel, Literal(entry.title, lang="zh")))
+        if entry.paragraph:
+            g.add((e, SCHEMA.description, Literal(entry.paragraph, lang="zh")))
+        g.add((e, SEM.hasBeginTimeStamp, Literal(entry.date_begin.isoformat(), datatype=XSD.date)))
+        g.add((e, SEM.hasEndTimeStamp, Literal(entry.date_end.isoformat(), datatype=XSD.date)))
+        g.add((e, DCTERMS.isPartOf, r))
+        g.add((e, CRD.chronicleIndex, Literal(entry.index)))
+        g.add((e, CRD.chronicleSection, iris.concept("section", entry.section.key)))
+        if entry.plover:
+            g.add((e, SEM.eventType, iris.concept("plover", entry.plover)))
+        if entry.form:
+            g.add((e, CRD.form, iris.concept("form", entry.form)))
+        g.add((e, CRD.online, Literal(entry.online)))
+        src = self._passage(g, report, entry.passage)
+        g.add((src, CRD.line, Literal(entry.line)))
+        g.add((e, PROV.wasDerivedFrom, src))
+        actors: dict[URIRef, str] = {}
+        persons: list[URIRef] = []
+        for m in entry.mentions:
+            node = self._mention_node(g, m)
+            if node is None:
+                continue
+            if m.kind == "place":
+                g.add((e, SEM.hasPlace, node))
+            elif m.kind == "framework":
+                g.add((e, CRD.inFramework, node))
+            elif m.kind in ("person", "organization", "country"):
+                prop = CRD.inferredParticipant if m.inferred else _ROLE_PROPERTY.get(m.role, CRD.participant)
+                if m.role == "mentioned":
+                    prop = CRD.mentions
+                g.add((e, prop, node))
+                if prop != CRD.mentions:
+                    actors.setdefault(node, m.role)
+                    if m.kind == "person" and node not in persons:
+                        persons.append(node)
+                    part = iris.derived("participation", str(e), str(node))
+                    g.add((part, RDF.type, CRD.Participation))
+                    g.add((part, CRD.inEvent, e))
+                    g.add((part, CRD.agent, node))
+                    g.add((part, CRD.role, iris.concept("role", m.role or "participant")))
+                    if m.inferred and m.via:
+                        g.add((part, CRD.inferredFrom, iris.office(m.via)))
+                    else:
+                        g.add((part, PROV.wasDerivedFrom, src))
+            if m.kind == "organization":
+                for fw in self._frameworks_of(m.key):
+                    g.add((e, CRD.inFramework, fw))
+        if entry.plover in INTERACTION_TYPES:
+            for a, b in combinations(sorted(persons), 2):
+                g.add((a, CRD.metWith, b))
+                g.add((b, CRD.metWith, a))
+                enc = iris.derived("encounter", str(e), str(a), str(b))
+                g.add((enc, RDF.type, CRD.Encounter))
+                g.add((enc, CRD.person, a))
+                g.add((enc, CRD.person, b))
+                g.add((enc, CRD.inEvent, e))
+                g.add((enc, SCHEMA.startDate, Literal(entry.date_begin.isoformat(), datatype=XSD.date)))
+
+    def _frameworks_of(self, org_id: str | None) -> list[URIRef]:
+        if not org_id:
+            return []
+        out = []
+        for oid in (org_id, *self.ref.org_ancestors(org_id)):
+            f = self.ref.framework_by_id(oid)
+            if f is not None:
+                out.append(framework_node(self.ref, f.code))
+        return out
+
+    def _mention_node(self, g: Graph, m: Mention) -> URIRef | None:
+        if m.kind == "person":
+            if m.key:
+                return iris.person(m.key)
+            n = iris.person(iris.slug_for(m.surface))
+            g.add((n, RDF.type, CRD.Person))
+            _labels(g, n, m.surface)
+            return n
+        if m.kind == "organization" and m.key:
+            return iris.organization(m.key)
+        if m.kind == "organization":
+            n = iris.organization(iris.slug_for(m.surface))
+            g.add((n, RDF.type, CRD.Organization))
+            _labels(g, n, m.surface)
+            return n
+        if m.kind == "country" and m.key:
+            return iris.country(m.key)
+        if m.kind == "place" and m.key:
+            return iris.place(m.key)
+        if m.kind == "place":
+            n = iris.place(iris.slug_for(m.surface))
+            g.add((n, RDF.type, CRD.Place))
+            _labels(g, n, m.surface)
+            return n
+        if m.kind == "framework" and m.key:
+            return framework_node(self.ref, m.key)
+        return None
+
+
+__all__ = ["ontology_graph", "reference_graph", "ReportGraphBuilder", "framework_node", "BNode"]
