@@ -90,7 +90,7 @@ def slug_for(name: str) -> str:
     """A readable, stable key for a name the reference data does not know.
 
     >>> slug_for("王毅")
-    'zh-wang-yi-4c5b'
+    'zh-wang-yi-1b53'
     """
     from pypinyin import lazy_pinyin
 

@@ -88,9 +88,28 @@ class MentionStage:
         para_found = self.finder.find(entry.paragraph)
         mentions += locate(para_found, entry.paragraph, source[para_start:entry.passage.end], para_start,
                            (entry.passage.start, entry.passage.end))
-        entry.mentions = [m for m in mentions]
+        titles = [(tp.start + a.start(), tp.start + a.end()) for a in _BOOK_TITLE.finditer(source[tp.start:tp.end])]
+        titles += [(tp.end + a.start(), tp.end + a.end())
+                   for a in _BOOK_TITLE.finditer(source[tp.end:entry.passage.end])]
+        # names inside 《…》 belong to a document's title; they do not act in the event
+        entry.mentions = [Mention(m.kind, m.key, m.surface, m.start, m.end, "mentioned")
+                          if any(a <= m.start < b for a, b in titles) else m for m in mentions]
         entry.title_mentions = len(title_found)
         return entry
+
+
+_TAKES_PART = re.compile(r"主持|出席|参加|参与|与会|陪同|率团|率领|致辞|发言")
+_BOOK_TITLE = re.compile(r"《[^》]*》")
+
+
+def _clause_at(text: str, surface: str) -> str:
+    """The sentence of ``text`` around the first occurrence of ``surface``."""
+    i = text.find(surface)
+    if i < 0:
+        return ""
+    start = max(text.rfind(ch, 0, i) for ch in "。；！？") + 1
+    ends = [j for j in (text.find(ch, i) for ch in "。；！？") if j >= 0]
+    return text[start:min(ends) if ends else len(text)]
 
 
 _COUNTRY_PAIR_OFFICE = re.compile(r"^(?P<countries>[\u4e00-\u9fff]{2,4}?)(?:两国|三国|四国|双方)?(?P<role>[\u4e00-\u9fff]{2,5})")
@@ -109,14 +128,25 @@ class ParticipantStage:
         self.ref = ref
         self.finder = finder
         self.role_words = sorted(ref.office_words.items(), key=lambda kv: -len(kv[0]))
+        chars = "".join(sorted(finder.country_chars))
+        self._abbrev_run = re.compile(rf"(?:^|[^\u4e00-\u9fff]|(?<=[的与和同]))([{chars}]{{1,4}})(?:两国|三国|四国|双方)?$")
 
     def __call__(self, entry: ChronicleEntry) -> ChronicleEntry:
         people = [m for m in entry.mentions if m.kind == "person"]
         text = entry.paragraph
         roles: list[Mention] = []
+        title_people = {m.key or m.surface for m in people if m.start < entry.title_passage.end}
         for m in people:
+            if m.role == "mentioned":
+                roles.append(m)
+                continue
             role = "participant"
-            if re.search(rf"由[^。；]{{0,40}}{re.escape(m.surface)}[^。；]{{0,8}}主持|{re.escape(m.surface)}主持", text):
+            clause = _clause_at(entry.paragraph, m.surface)
+            if self._historical(clause, entry):
+                role = "mentioned"
+            elif title_people and (m.key or m.surface) not in title_people and not _TAKES_PART.search(clause):
+                role = "mentioned"
+            elif re.search(rf"由[^。；]{{0,40}}{re.escape(m.surface)}[^。；]{{0,8}}主持|{re.escape(m.surface)}主持", text):
                 role = "host"
             elif entry.form == "statement" and re.search(
                     rf"{re.escape(m.surface)}[^。]{{0,6}}(表示|指出|说|强调|认为|宣布|称)", text):
@@ -127,36 +157,102 @@ class ParticipantStage:
         entry.mentions = sorted(others + roles + inferred, key=lambda m: (m.start, m.kind, m.key or ""))
         return entry
 
-    def _inferred(self, entry: ChronicleEntry, named: set[str]) -> list[Mention]:
-        """Holders of the offices the title names, where the entry names no one for them."""
-        out: list[Mention] = []
-        title = tidy(entry.title)
-        countries = self._title_countries(entry)
-        for word, role in self.role_words:
-            if word not in title:
-                continue
-            for code in countries:
-                for off in self.ref.offices.values():
-                    if off.role != role or off.country != code:
-                        continue
-                    holders = self.ref.holders(off.id, entry.date_begin)
-                    if len(holders) != 1 or holders[0] in named:
-                        continue
-                    tp = entry.title_passage
-                    out.append(Mention("person", holders[0], word, tp.start, tp.end, "participant", True, off.id))
-            if out:
-                break
-        seen, uniq = set(), []
-        for m in out:
-            if m.key not in seen:
-                seen.add(m.key)
-                uniq.append(m)
-        return uniq
+    @staticmethod
+    def _historical(clause: str, entry: ChronicleEntry) -> bool:
+        """A clause about an earlier year (条约是江泽民和普京于2001年签署的) mentions, it does not report."""
+        clause = _BOOK_TITLE.sub("", clause)
+        years = [int(y) for y in re.findall(r"(?:^|于|在|自|从)\s*((?:19|20)\d{2})\s*年", clause)]
+        return bool(years) and max(years) < entry.date_begin.year - 1
 
-    def _title_countries(self, entry: ChronicleEntry) -> list[str]:
-        tp_end = entry.title_passage.end
-        codes = []
-        for m in entry.mentions:
-            if m.kind == "country" and m.start < tp_end and m.key not in codes:
-                codes.append(m.key)
-        return codes
+    def _inferred(self, entry: ChronicleEntry, named: set[str]) -> list[Mention]:
+        """Holders, on the entry's date, of the offices its title (or first sentence)
+        names without naming the person: 中俄外长, 中国驻俄罗斯大使, 中国、俄罗斯、美国和巴基斯坦
+        阿富汗问题特别代表."""
+        tp = entry.title_passage
+        first_sentence = re.split(r"[。；]", entry.paragraph, maxsplit=1)[0]
+        offices: list[str] = []
+        for text in (entry.title, first_sentence):
+            for office_id in self.offices_named(text):
+                if office_id not in offices:
+                    offices.append(office_id)
+        out, seen = [], set(named)
+        for office_id in offices:
+            holders = self._holders(office_id, entry.date_begin)
+            if len(holders) != 1 or holders[0] in seen:
+                continue
+            seen.add(holders[0])
+            out.append(Mention("person", holders[0], self.ref.offices[office_id].zh, tp.start, tp.end,
+                               "participant", True, office_id))
+        return out
+
+    def _holders(self, office_id: str, day) -> list[str]:
+        """Holders on ``day``; for an office named without its portfolio (俄罗斯副外长),
+        everyone holding any office of that role and state, since the text does not say which."""
+        off = self.ref.offices[office_id]
+        if off.portfolio:
+            return self.ref.holders(office_id, day)
+        same = [o.id for o in self.ref.offices.values() if o.role == off.role and o.country == off.country
+                and o.host == off.host]
+        return sorted({h for o in same for h in self.ref.holders(o, day)})
+
+    def offices_named(self, text: str) -> list[str]:
+        """Offices a phrase names: an office's own form, or countries followed by a role word.
+
+        >>> from ontology.reference import ReferenceData
+        >>> ref = ReferenceData.load()
+        >>> stage = ParticipantStage(ref, MentionFinder(ref))
+        >>> sorted(stage.offices_named("中俄外长通电话"))
+        ['cn-foreign-minister', 'ru-foreign-minister']
+        """
+        found = self.finder.find(text)
+        out: list[str] = []
+        for f in found:
+            # 中国驻俄罗斯大使馆 is the embassy, not the ambassador
+            if f.kind == "office" and f.key not in out and not text[f.end:f.end + 1] in ("馆", "处", "级"):
+                out.append(f.key)
+        persons = [f for f in found if f.kind == "person"]
+        names = [f for f in found if f.kind in ("organization", "framework", "place")]
+        taken: list[tuple[int, int]] = []
+        for word, role in self.role_words:
+            for m in re.finditer(re.escape(word), text):
+                p = m.start()
+                if any(a < m.end() and p < b for a, b in taken):
+                    continue  # 外长 inside 副外长, already read as the longer word
+                taken.append(m.span())
+                if any(f.start <= p < f.end for f in names) or text[m.end():m.end() + 1] in ("馆", "处", "级"):
+                    continue  # 中俄总理定期会晤委员会 names a commission, not the premiers
+                clause_start = max(text.rfind(ch, 0, p) for ch in "，。；：,") + 1
+                run = self._abbrev_run.search(text[clause_start:p])
+                if run:  # 中俄外长, 中俄两国元首: one-character country names right before the role
+                    codes = [self.finder.country_chars[ch] for ch in run.group(1)]
+                    last_end = p
+                else:
+                    if any(f.start <= p < f.end and f.kind == "office" for f in found):
+                        continue
+                    codes = [f.key for f in found if f.kind == "country" and clause_start <= f.start and f.end <= p]
+                    if not codes:
+                        continue
+                    last_end = max(f.end for f in found
+                                   if f.kind == "country" and f.end <= p and f.start >= clause_start)
+                topic = text[last_end:p]
+                if len(topic) > 12 or any(last_end <= f.start < p + len(word) for f in persons):
+                    continue
+                if text[p + len(word):p + len(word) + 1] and re.match(r"[\u4e00-\u9fff]", text[p + len(word)]) \
+                        and text[p:p + len(word) + 2] in self.ref.office_words:
+                    continue
+                for code in dict.fromkeys(codes):
+                    office_id = self._office_for(role, code, topic)
+                    if office_id and office_id not in out:
+                        out.append(office_id)
+        return out
+
+    def _office_for(self, role: str, country: str, topic: str) -> str | None:
+        cands = [o for o in self.ref.offices.values() if o.role == role and o.country == country]
+        words = [w for w in re.split(r"问题|事务|和|、", topic.strip("两国双方的")) if len(w) >= 2]
+        if len(cands) > 1 and words:
+            narrowed = [o for o in cands if any(w in o.zh or any(w in a for a in o.zh_aliases) for w in words)]
+            cands = narrowed or cands
+        if len(cands) > 1:
+            generic = [o for o in cands if not o.portfolio]
+            cands = generic if len(generic) == 1 else cands
+        return cands[0].id if len(cands) == 1 else None

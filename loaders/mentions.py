@@ -75,16 +75,21 @@ class MentionFinder:
         self.compounds = self._compounds()
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
-        for form in itertools.chain(self.forms, self.compounds):
+        for form in self.forms:
             if len(form) > 1:
                 self.tokenizer.add_word(form, freq=10**6 + len(form) * 1000)
+        # 中俄外长 is 中俄 + 外长, not 中 + 俄外长: compounds outweigh the forms they start
+        for form in self.compounds:
+            self.tokenizer.add_word(form, freq=10**8)
+        for word in ref.office_words:
+            self.tokenizer.add_word(word, freq=10**6)
 
     def _compounds(self) -> dict[str, tuple[str, ...]]:
         """中俄, 中俄印, 俄美…: runs of one-character country names that include China or Russia."""
         chars = [ch for ch in self.country_chars if self.country_chars[ch] in ("CN", "RU")]
         others = list(self.country_chars)
         out = {}
-        for n in (2, 3, 4):
+        for n in (2, 3):
             for combo in itertools.permutations(others, n):
                 if any(c in chars for c in combo):
                     out["".join(combo)] = tuple(self.country_chars[c] for c in combo)
@@ -107,7 +112,7 @@ class MentionFinder:
         for m in self.patterns.after_title.finditer(text):
             s, e = m.span("name")
             name = m["name"]
-            if (s, e) in known or any(f.start <= s < f.end for f in out):
+            if (s, e) in known or any(s < f.end and f.start < e for f in out):
                 continue
             if name in self.forms or len(_CJK.findall(name)) < 2:
                 continue

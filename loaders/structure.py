@@ -85,6 +85,13 @@ def chronicle_period(title: str) -> tuple[dt.date | None, dt.date | None]:
     return dt.date(int(m["y1"]), q1[0], q1[1]), dt.date(int(m["y2"]), q2[2], q2[3])
 
 
+def _heading_matches(line: str, toc: str) -> bool:
+    if line == toc:
+        return True
+    num = re.match(r"^第[一二三四五六七八九十百\d]+[章节]", toc)
+    return bool(num) and line.startswith(num.group(0)) and len(line) < 60 and not line.endswith(SENTENCE_END)
+
+
 def paragraphs(text: str, lines: Sequence[Line], lo: int, hi: int) -> list[Paragraph]:
     """Paragraphs between two line indexes; a line cut mid-sentence by a page break
     is joined with the next non-blank line."""
@@ -158,15 +165,22 @@ def chapters(text: str, lines: Sequence[Line], outline: Outline) -> list[Chapter
     end = outline.appendix_line if outline.appendix_line is not None else (
         outline.chronicle_title_line if outline.chronicle_title_line is not None else len(lines))
     wanted = [(_norm(t), t) for t, _ in outline.toc if not t.startswith("附录")]
-    heads: list[tuple[int, str]] = []  # (line index, toc title)
+    heads: list[tuple[int, str]] = []  # (line index, title as printed in the body)
     k = 0
     for i in range(outline.body_start, end):
         if k >= len(wanted):
             break
         s = _norm(lines[i].stripped)
-        if s and s == wanted[k][0]:
-            heads.append((i, wanted[k][1]))
-            k += 1
+        if not s:
+            continue
+        # the body may word a heading a little differently from the contents; a
+        # numbered heading (第二节 …) matches by its number, and one missing heading
+        # does not stop the search for the next
+        for skip in (0, 1, 2):
+            if k + skip < len(wanted) and _heading_matches(s, wanted[k + skip][0]):
+                heads.append((i, tidy(lines[i].stripped)))
+                k += skip + 1
+                break
     out: list[Chapter] = []
     cur: dict | None = None
     for n, (i, title) in enumerate(heads):

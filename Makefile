@@ -1,0 +1,32 @@
+# One command to set up and run the main job, one to run the tests.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STORE  ?= data/store
+
+.PHONY: run setup build test eval clean
+
+run: setup build
+	$(BIN)/kg stats --store $(STORE)
+	$(BIN)/kg query @graph/queries/who_met_whom_top.rq --store $(STORE)
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+build: setup
+	$(BIN)/kg build --store $(STORE)
+
+test: setup
+	$(BIN)/python -m pytest
+
+eval: build
+	$(BIN)/kg export --store $(STORE) --format turtle --out data/graph.ttl
+	$(BIN)/python ../shared/tools/kgeval.py --graph data/graph.ttl --gold ../shared/gold/dev.jsonl
+
+clean:
+	rm -rf data build *.egg-info
