@@ -7,9 +7,11 @@ Every failure is one line on stderr naming the problem, and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import csv
 import json
 import sys
+from importlib import import_module
 from pathlib import Path
 
 EXIT_USAGE, EXIT_INPUT, EXIT_STORE = 2, 3, 4
@@ -135,7 +137,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--store", metavar="DIR")
     s.add_argument("--format", choices=["table", "json"], default="table")
     s.set_defaults(func=cmd_stats)
+    for module in COMMAND_MODULES:
+        import_module(module).register(sub)
     return p
+
+
+# Further commands live in their own modules, each with ``register(subparsers)``.
+COMMAND_MODULES: tuple[str, ...] = tuple(
+    m for m in ("api.cli_serve", "api.cli_mirror", "api.cli_viz", "api.cli_bench")
+    if importlib.util.find_spec(m) is not None
+)
 
 
 def main(argv: list[str] | None = None) -> int:
