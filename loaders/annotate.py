@@ -152,10 +152,64 @@ class ParticipantStage:
                     rf"{re.escape(m.surface)}[^。]{{0,6}}(表示|指出|说|强调|认为|宣布|称)", text):
                 role = "speaker"
             roles.append(Mention(m.kind, m.key, m.surface, m.start, m.end, role))
-        others = [m for m in entry.mentions if m.kind != "person"]
         inferred = self._inferred(entry, {m.key for m in people if m.key})
-        entry.mentions = sorted(others + roles + inferred, key=lambda m: (m.start, m.kind, m.key or ""))
+        person_level = bool(title_people) or bool(self.offices_named(entry.title))
+        others = [self._other_role(m, entry, person_level) for m in entry.mentions if m.kind != "person"]
+        mentions = others + roles + inferred
+        mentions += self._countries_of_actors(entry, mentions)
+        entry.mentions = sorted(mentions, key=lambda m: (m.start, m.kind, m.key or ""))
         return entry
+
+    def _other_role(self, m: Mention, entry: ChronicleEntry, person_level: bool) -> Mention:
+        """Organizations, places and countries: acting, or only mentioned.
+
+        An organization is a topic, not an actor, when the clause is about it
+        (联合国改革, 在上合组织框架内) or when officials meet and the paragraph names it
+        only as a subject of their talks; a place is where the event happened when the
+        title names it or the text says so (在莫斯科举行)."""
+        if m.role == "mentioned" or m.kind in ("office", "framework"):
+            return m
+        in_title = m.start < entry.title_passage.end
+        offset = m.start - entry.title_passage.end
+        text = entry.paragraph
+        i = text.find(m.surface, max(offset - 40, 0)) if not in_title else -1
+        after = text[i + len(m.surface):i + len(m.surface) + 4] if i >= 0 else ""
+        before = text[max(i - 10, 0):i] if i >= 0 else ""
+        role = m.role or "participant"
+        if m.kind == "place":
+            if not in_title and not (re.search(r"[在于]$", before) or re.match(r"(举行|举办|召开|开幕|闭幕|进行)", after)):
+                role = "mentioned"
+        elif m.kind == "organization" and not in_title:
+            clause = _clause_at(text, m.surface)
+            if re.match(r"(框架|议程|改革|决议|宪章|问题|成立\d|机制内|平台上)", after) or \
+                    re.search(r"(就|关于|讨论了?|改革|支持|反对|加强|包括)$", before):
+                role = "mentioned"
+            elif person_level and not re.match(r"(长|副部长|部长|发言人|官方代表|第一副|主任|主席|代表)", after) \
+                    and not _TAKES_PART.search(clause):
+                role = "mentioned"
+        elif m.kind == "country" and not in_title:
+            if re.match(r"(问题|局势|内政|事务)", after) and not re.search(r"[和与同及、]$", before):
+                role = "mentioned"
+        return Mention(m.kind, m.key, m.surface, m.start, m.end, role, m.inferred, m.via)
+
+    def _countries_of_actors(self, entry: ChronicleEntry, mentions: list[Mention]) -> list[Mention]:
+        """The states that take part through their people, bodies and offices."""
+        have = {m.key for m in mentions if m.kind == "country" and m.role != "mentioned"}
+        out = []
+        for m in mentions:
+            if m.role == "mentioned" or m.kind not in ("person", "organization", "office"):
+                continue
+            codes = [self.finder.country_of(m.kind, m.key)]
+            if m.kind == "person" and m.inferred and m.via:
+                codes = [self.ref.offices[m.via].country]
+            if m.kind == "office":
+                codes.append(self.ref.offices[m.key].host)
+            for code in codes:
+                if code and code in self.ref.countries and code not in have:
+                    have.add(code)
+                    out.append(Mention("country", code, m.surface, m.start, m.end, "participant", False,
+                                       f"{m.kind}:{m.key}"))
+        return out
 
     @staticmethod
     def _historical(clause: str, entry: ChronicleEntry) -> bool:

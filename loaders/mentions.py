@@ -83,6 +83,11 @@ class MentionFinder:
             self.tokenizer.add_word(form, freq=10**8)
         for word in ref.office_words:
             self.tokenizer.add_word(word, freq=10**6)
+        ministries = sorted((f for f, hits in self.forms.items() if len(f) >= 3 and f.endswith(("部", "署", "局", "委员会"))
+                             and any(k == "organization" for k, _ in hits)), key=len, reverse=True)
+        self._office_org = re.compile(
+            "(?P<org>" + "|".join(map(re.escape, ministries)) + ")(?=长|副部长|部长|发言人|官方代表|第一副|副局长|署长|副署长|主任)"
+        )
 
     def _compounds(self) -> dict[str, tuple[str, ...]]:
         """中俄, 中俄印, 俄美…: runs of one-character country names that include China or Russia."""
@@ -97,6 +102,7 @@ class MentionFinder:
 
     def find(self, text: str) -> list[Found]:
         out: list[Found] = []
+        pending: list[tuple[str, list[str], int, int, str]] = []  # ambiguous: kind, keys, span, form
         pos = 0
         for tok in self.tokenizer.cut(text, HMM=False):
             start, end = pos, pos + len(tok)
@@ -106,13 +112,25 @@ class MentionFinder:
                 for i, code in enumerate(codes):
                     out.append(Found("country", code, tok[i], start + i, start + i + 1))
                 continue
-            for kind, key in self._resolve(tok):
+            if len(tok) < 2 and not tok.isascii():
+                continue
+            by_kind: dict[str, list[str]] = {}
+            for kind, key in self.forms.get(tok, []):
+                by_kind.setdefault(kind, []).append(key)
+            for kind, keys in by_kind.items():
+                if len(keys) == 1:
+                    out.append(Found(kind, keys[0], tok, start, end))
+                else:
+                    pending.append((kind, keys, start, end, tok))
+        out.extend(self._embedded_orgs(text, out))
+        for kind, keys, start, end, tok in pending:
+            key = self._disambiguate(kind, keys, text, start, end, out)
+            if key:
                 out.append(Found(kind, key, tok, start, end))
-        known = {(f.start, f.end) for f in out}
         for m in self.patterns.after_title.finditer(text):
             s, e = m.span("name")
             name = m["name"]
-            if (s, e) in known or any(s < f.end and f.start < e for f in out):
+            if any(s < f.end and f.start < e for f in out):
                 continue
             if name in self.forms or len(_CJK.findall(name)) < 2:
                 continue
@@ -120,13 +138,48 @@ class MentionFinder:
         out.sort(key=lambda f: (f.start, f.end, f.kind))
         return out
 
-    def _resolve(self, tok: str) -> Iterable[tuple[str, str]]:
-        hits = self.forms.get(tok, [])
-        if len(tok) < 2 and not tok.isascii():
-            return []
-        # a form shared by several entities of one kind is resolved later, in context
-        return hits
+    def country_of(self, kind: str, key: str | None) -> str | None:
+        table = {"person": self.ref.persons, "organization": self.ref.organizations, "place": self.ref.places,
+                 "office": self.ref.offices}.get(kind, {})
+        ent = table.get(key) if key else None
+        return getattr(ent, "country", None) if ent is not None else (key if kind == "country" else None)
 
+    def _disambiguate(self, kind: str, keys: list[str], text: str, start: int, end: int,
+                      found: list[Found]) -> str | None:
+        """A form several entities share (外交部): the one of the country the clause names
+        just before it, or of the person named right after it (外交部发言人汪文斌)."""
+        clause_start = max(text.rfind(ch, 0, start) for ch in "，。；：,") + 1
+        before = [f for f in found if clause_start <= f.start and f.end <= start and f.kind in
+                  ("country", "organization", "place", "office")]
+        after = [f for f in found if end <= f.start <= end + 10 and f.kind in ("person", "office")]
+        for f in reversed(before):
+            code = self.country_of(f.kind, f.key)
+            picks = [k for k in keys if self.country_of(kind, k) == code]
+            if code and len(picks) == 1:
+                return picks[0]
+        for f in after:
+            code = self.country_of(f.kind, f.key)
+            picks = [k for k in keys if self.country_of(kind, k) == code]
+            if code and len(picks) == 1:
+                return picks[0]
+        return None
+
+    def _embedded_orgs(self, text: str, found: list[Found]) -> list[Found]:
+        """Ministries named inside an office title: 中国外交部长 → 中国外交部, 外交部发言人 → 外交部."""
+        out = []
+        for m in self._office_org.finditer(text):
+            form = m.group("org")
+            s, e = m.start("org"), m.end("org")
+            if any(f.kind == "organization" and f.start <= s and e <= f.end for f in found):
+                continue
+            keys = [k for kind, k in self.forms.get(form, []) if kind == "organization"]
+            if len(keys) == 1:
+                out.append(Found("organization", keys[0], form, s, e))
+            elif len(keys) > 1:
+                key = self._disambiguate("organization", keys, text, s, e, found)
+                if key:
+                    out.append(Found("organization", key, form, s, e))
+        return out
 
 def locate(found: Iterable[Found], text: str, source: str, base: int, fallback: tuple[int, int]) -> list[Mention]:
     """Turn text-relative finds into source offsets; tidied text may differ from the
