@@ -173,8 +173,36 @@ def reference_graph(ref: ReferenceData) -> Graph:
             if lit is not None:
                 g.add((n, prop, lit))
         _source(g, n, m.source)
+    for a in ref.agreements.values():
+        n = iris.agreement(a.id)
+        g.add((n, RDF.type, CRD.Agreement))
+        _labels(g, n, a.zh, a.en, a.ru, a.zh_aliases, a.en_aliases)
+        if a.type:
+            g.add((n, SCHEMA.additionalType, Literal(a.type)))
+        if a.date:
+            g.add((n, SCHEMA.dateCreated, _date(PartialDate(a.date))))
+        for party in a.parties:
+            g.add((n, CRD.party, _agent(ref, party)))
+        _source(g, n, a.source)
+    for pr in ref.projects.values():
+        n = iris.project(pr.id)
+        g.add((n, RDF.type, CRD.Project))
+        _labels(g, n, pr.zh, pr.en, pr.ru, pr.zh_aliases, pr.en_aliases)
+        if pr.type:
+            g.add((n, SCHEMA.additionalType, Literal(pr.type)))
+        if pr.start:
+            g.add((n, SCHEMA.startDate, _date(PartialDate(pr.start))))
+        for partner in pr.partners:
+            g.add((n, CRD.partner, _agent(ref, partner)))
+        for pl in pr.places:
+            g.add((n, SCHEMA.location, iris.place(pl)))
+        _source(g, n, pr.source)
     _schemes(g, ref)
     return g
+
+
+def _agent(ref: ReferenceData, key: str) -> URIRef:
+    return iris.country(key) if key.upper() in ref.countries and len(key) == 2 else iris.organization(key)
 
 
 def framework_node(ref: ReferenceData, code: str) -> URIRef:
@@ -243,6 +271,9 @@ class ReportGraphBuilder:
             _labels(g, c, (ch.number + " " + ch.title).strip())
             g.add((c, DCTERMS.isPartOf, r))
             g.add((c, PROV.wasDerivedFrom, self._passage(g, report, ch.passage)))
+        for m, p in report.documents:
+            node = self._document_node(g, m)
+            g.add((node, PROV.wasDerivedFrom, self._passage(g, report, p)))
         seen: dict[URIRef, int] = defaultdict(int)
         for entry in report.chronicle:
             e = iris.event(rid, entry.date_begin, entry.title)
@@ -339,9 +370,21 @@ class ReportGraphBuilder:
                         g.add((part, CRD.inferredFrom, iris.office(m.via)))
                     else:
                         g.add((part, PROV.wasDerivedFrom, src))
-            if m.kind == "organization":
+            if m.kind == "organization" and m.role != "mentioned":
                 for fw in self._frameworks_of(m.key):
                     g.add((e, CRD.inFramework, fw))
+        for m in entry.mentions:
+            if m.kind not in ("agreement", "project"):
+                continue
+            node = self._document_node(g, m)
+            g.add((e, CRD.concludes if m.role == "concludes" else CRD.about, node))
+            g.add((node, PROV.wasDerivedFrom, src))
+            if m.role == "concludes":
+                g.add((node, SCHEMA.dateCreated, Literal(entry.date_begin.isoformat(), datatype=XSD.date)))
+                parties = [a for a in actors if "/organization/" in str(a)] or \
+                    [a for a in actors if "/country/" in str(a)]
+                for a in parties:
+                    g.add((node, CRD.party, a))
         if entry.plover in INTERACTION_TYPES:
             for a, b in combinations(sorted(persons), 2):
                 g.add((a, CRD.metWith, b))
@@ -352,6 +395,21 @@ class ReportGraphBuilder:
                 g.add((enc, CRD.person, b))
                 g.add((enc, CRD.inEvent, e))
                 g.add((enc, SCHEMA.startDate, Literal(entry.date_begin.isoformat(), datatype=XSD.date)))
+
+    def _document_node(self, g: Graph, m: Mention) -> URIRef:
+        """A curated agreement or project, or a node named after the title as printed."""
+        if m.kind == "project":
+            if m.key:
+                return iris.project(m.key)
+            n = iris.project(iris.slug_for(m.surface))
+            g.add((n, RDF.type, CRD.Project))
+        else:
+            if m.key:
+                return iris.agreement(m.key)
+            n = iris.agreement(iris.slug_for(m.surface))
+            g.add((n, RDF.type, CRD.Agreement))
+        _labels(g, n, m.surface)
+        return n
 
     def _frameworks_of(self, org_id: str | None) -> list[URIRef]:
         if not org_id:

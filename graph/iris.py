@@ -55,6 +55,14 @@ def office(key: str) -> URIRef:
     return _iri("office", key)
 
 
+def agreement(key: str) -> URIRef:
+    return _iri("agreement", key)
+
+
+def project(key: str) -> URIRef:
+    return _iri("project", key)
+
+
 def framework(code: str) -> URIRef:
     return _iri("framework", code)
 

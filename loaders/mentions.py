@@ -111,6 +111,9 @@ class MentionFinder:
                 codes = self.compounds[tok]
                 for i, code in enumerate(codes):
                     out.append(Found("country", code, tok[i], start + i, start + i + 1))
+                # 中俄印 is also the Russia–India–China format
+                out.extend(Found(kind, key, tok, start, end) for kind, key in self.forms.get(tok, ())
+                           if kind == "framework")
                 continue
             if len(tok) < 2 and not tok.isascii():
                 continue

@@ -2,7 +2,7 @@
 
     >>> from loaders.pipeline import Pipeline
     >>> Pipeline.default().stage_names
-    ['structure', 'event_type', 'mentions', 'participants']
+    ['structure', 'event_type', 'mentions', 'participants', 'documents']
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from ontology.reference import ReferenceData
 from . import get as get_loader
 from .annotate import EventTyper, MentionStage, ParticipantStage
 from .chronicle import ChronicleSections
+from .documents import DocumentStage
 from .mentions import MentionFinder
 from .records import Report
 
@@ -43,6 +44,7 @@ class Pipeline:
         pipe.add("event_type", lambda rep: _each(rep, typer))
         pipe.add("mentions", lambda rep: _each(rep, lambda e: mentions(e, rep.text)))
         pipe.add("participants", lambda rep: _each(rep, participants))
+        pipe.add("documents", DocumentStage(ref))
         return pipe
 
     def add(self, name: str, stage: Callable[[Report], Report]) -> None:

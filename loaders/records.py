@@ -115,3 +115,4 @@ class Report:
     chapters: tuple[Chapter, ...]
     chronicle: list[ChronicleEntry]
     text: str = field(repr=False, default="")
+    documents: list[tuple[Mention, Passage]] = field(default_factory=list)  # cited in the chapters

@@ -177,6 +177,37 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Agreement:
+    id: str
+    en: str
+    zh: str
+    ru: str = ""
+    zh_aliases: tuple[str, ...] = ()
+    en_aliases: tuple[str, ...] = ()
+    type: str = ""
+    date: str = ""
+    parties: tuple[str, ...] = ()
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    en: str
+    zh: str
+    ru: str = ""
+    zh_aliases: tuple[str, ...] = ()
+    en_aliases: tuple[str, ...] = ()
+    type: str = ""
+    partners: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    start: str = ""
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class SectionHeading:
     zh: str
     key: str
@@ -194,6 +225,8 @@ class ReferenceData:
     memberships: list[Membership] = field(default_factory=list)
     countries: dict[str, Country] = field(default_factory=dict)  # by ISO code
     places: dict[str, Place] = field(default_factory=dict)
+    agreements: dict[str, Agreement] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
     sections: list[SectionHeading] = field(default_factory=list)
 
     @classmethod
@@ -204,6 +237,8 @@ class ReferenceData:
         ref.organizations = _merge(_jsonl_dir(d / "organizations", Organization), "organizations/*.jsonl")
         ref.places = _merge(_jsonl(d / "places.jsonl", Place), "places.jsonl")
         ref.offices = _merge(_jsonl(d / "offices.jsonl", Office), "offices.jsonl")
+        ref.agreements = _merge(_jsonl(d / "agreements.jsonl", Agreement), "agreements.jsonl")
+        ref.projects = _merge(_jsonl(d / "projects.jsonl", Project), "projects.jsonl")
         for row, where in _tsv(d / "office_holders.tsv"):
             ref.terms.append(OfficeTerm(row["office"], row["person"], PartialDate.parse(row.get("start"), where),
                                         PartialDate.parse(row.get("end"), where), row.get("source", "")))
@@ -257,10 +292,11 @@ class ReferenceData:
         for o in self.organizations.values():
             if o.parent and o.parent not in self.organizations:
                 raise ReferenceDataError("organizations/", f"{o.id}: unknown parent {o.parent!r}")
-        for kind, table in (("person", self.persons), ("organization", self.organizations), ("place", self.places)):
+        for kind, table in (("person", self.persons), ("organization", self.organizations), ("place", self.places),
+                            ("agreement", self.agreements), ("project", self.projects)):
             owner: dict[str, str] = {}
             for e in table.values():
-                for form in {e.zh, *e.zh_aliases} - set(e.ambiguous_zh):
+                for form in {e.zh, *e.zh_aliases} - set(getattr(e, "ambiguous_zh", ())):
                     if form and owner.setdefault(form, e.id) != e.id:
                         raise ReferenceDataError(
                             f"{kind} data", f"the form {form!r} is listed for both {owner[form]!r} and {e.id!r}; "
