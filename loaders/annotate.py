@@ -100,6 +100,25 @@ class MentionStage:
 
 _TAKES_PART = re.compile(r"主持|出席|参加|参与|与会|陪同|率团|率领|致辞|发言")
 _BOOK_TITLE = re.compile(r"《[^》]*》")
+_OFFICIALS_OF = re.compile(r"部|司|局|级|机构|部门|委员会|代表团|政府")
+_REFERS_TO = re.compile(r"^(达成|商定|确定|签署|批准|指示|的?(共识|协议|指示|倡议|重要|决定|要求|精神|讲话|贺电|贺信|会晤成果))")
+_BY_REFERENCE = re.compile(r"(根据|按照|落实|遵照|依据|依照|执行|贯彻)")
+
+
+def _hosts(text: str, people: list[Mention]) -> set[str]:
+    """Who chaired: the persons after 由 in 会议由X主持, or the subjects of X与Y共同主持."""
+    out: set[str] = set()
+    for m in re.finditer(r"主持", text):
+        start = max(text.rfind(ch, 0, m.start()) for ch in "。；，") + 1
+        segment = text[start:m.start()]
+        if "由" in segment:
+            segment = segment[segment.rindex("由"):]
+        elif re.search(r"(在|出席|参加|会见|会晤)", segment):
+            continue  # 在X主持的会议上 names the chair, handled above only with 由
+        out.update(p.surface for p in people if p.surface in segment)
+    for m in re.finditer(r"在(?P<seg>[^。；，]{1,40}?)主持的", text):
+        out.update(p.surface for p in people if p.surface in m["seg"])
+    return out
 
 
 def _clause_at(text: str, surface: str) -> str:
@@ -136,6 +155,7 @@ class ParticipantStage:
         text = entry.paragraph
         roles: list[Mention] = []
         title_people = {m.key or m.surface for m in people if m.start < entry.title_passage.end}
+        hosts = _hosts(text, people)
         for m in people:
             if m.role == "mentioned":
                 roles.append(m)
@@ -146,7 +166,7 @@ class ParticipantStage:
                 role = "mentioned"
             elif title_people and (m.key or m.surface) not in title_people and not _TAKES_PART.search(clause):
                 role = "mentioned"
-            elif re.search(rf"由[^。；]{{0,40}}{re.escape(m.surface)}[^。；]{{0,8}}主持|{re.escape(m.surface)}主持", text):
+            elif m.surface in hosts:
                 role = "host"
             elif entry.form == "statement" and re.search(
                     rf"{re.escape(m.surface)}[^。]{{0,6}}(表示|指出|说|强调|认为|宣布|称)", text):
@@ -225,8 +245,9 @@ class ParticipantStage:
         tp = entry.title_passage
         first_sentence = re.split(r"[。；]", entry.paragraph, maxsplit=1)[0]
         offices: list[str] = []
-        for text in (entry.title, first_sentence):
-            for office_id in self.offices_named(text):
+        # the member states' officials only when the title itself is their meeting
+        for text, day in ((entry.title, entry.date_begin), (first_sentence, None)):
+            for office_id in self.offices_named(text, day):
                 if office_id not in offices:
                     offices.append(office_id)
         out, seen = [], set(named)
@@ -249,7 +270,7 @@ class ParticipantStage:
                 and o.host == off.host]
         return sorted({h for o in same for h in self.ref.holders(o, day)})
 
-    def offices_named(self, text: str) -> list[str]:
+    def offices_named(self, text: str, day=None) -> list[str]:
         """Offices a phrase names: an office's own form, or countries followed by a role word.
 
         >>> from ontology.reference import ReferenceData
@@ -273,7 +294,18 @@ class ParticipantStage:
                 if any(a < m.end() and p < b for a, b in taken):
                     continue  # 外长 inside 副外长, already read as the longer word
                 taken.append(m.span())
-                if any(f.start <= p < f.end for f in names) or text[m.end():m.end() + 1] in ("馆", "处", "级"):
+                inside = [f for f in names if f.start <= p < f.end]
+                prefix = inside[0].surface[:p - inside[0].start] if inside else ""
+                if inside and role in self._MEMBER_ROLES and day is not None and \
+                        re.search(r"(成员国|国家|各国)$", prefix) and not _OFFICIALS_OF.search(prefix) and \
+                        re.search(re.escape(word) + r"(理事会|会议|视频会议|会晤|峰会)", inside[0].surface):
+                    # 上海合作组织成员国外长理事会: a council of the member states' ministers
+                    for code in self._members_of_body(inside[0].key, day):
+                        office_id = self._office_for(role, code, "")
+                        if office_id and office_id not in out:
+                            out.append(office_id)
+                    continue
+                if inside or text[m.end():m.end() + 1] in ("馆", "处", "级"):
                     continue  # 中俄总理定期会晤委员会 names a commission, not the premiers
                 clause_start = max(text.rfind(ch, 0, p) for ch in "，。；：,") + 1
                 run = self._abbrev_run.search(text[clause_start:p])
@@ -284,15 +316,25 @@ class ParticipantStage:
                     if any(f.start <= p < f.end and f.kind == "office" for f in found):
                         continue
                     codes = [f.key for f in found if f.kind == "country" and clause_start <= f.start and f.end <= p]
-                    if not codes:
-                        continue
-                    last_end = max(f.end for f in found
-                                   if f.kind == "country" and f.end <= p and f.start >= clause_start)
+                    if codes:
+                        last_end = max(f.end for f in found
+                                       if f.kind == "country" and f.end <= p and f.start >= clause_start)
+                    else:  # 金砖国家领导人, 上海合作组织成员国外长: the member states' officials
+                        codes, last_end = self._member_states(found, text, p, day)
+                        if not codes:
+                            continue
                 topic = text[last_end:p]
                 if len(topic) > 12 or any(last_end <= f.start < p + len(word) for f in persons):
                     continue
+                # 外交部司级领导人 are officials of a ministry, not the leaders; 根据两国领导人协议
+                # and 两国元首达成的共识 refer to the leaders without their taking part
+                if _OFFICIALS_OF.search(topic) or _REFERS_TO.match(text[m.end():]) or \
+                        _BY_REFERENCE.search(text[clause_start:p]):
+                    continue
                 if text[p + len(word):p + len(word) + 1] and re.match(r"[\u4e00-\u9fff]", text[p + len(word)]) \
                         and text[p:p + len(word) + 2] in self.ref.office_words:
+                    continue
+                if not run and topic == "" and len(codes) > 2 and role not in self._MEMBER_ROLES:
                     continue
                 for code in dict.fromkeys(codes):
                     office_id = self._office_for(role, code, topic)
@@ -300,7 +342,33 @@ class ParticipantStage:
                         out.append(office_id)
         return out
 
+    _MEMBER_ROLES = frozenset({"head_of_state", "head_of_government", "foreign_minister", "defence_minister"})
+
+    def _member_states(self, found, text: str, p: int, day) -> tuple[list[str], int]:
+        """Member states of the organization named right before a role word, on ``day``."""
+        orgs = [f for f in found if f.kind == "organization" and f.end <= p and p - f.end <= 4
+                and re.fullmatch(r"(成员国|各国|国家|的)?", text[f.end:p])]
+        if not orgs or day is None:
+            return [], p
+        org = orgs[-1].key
+        if not any(m.org == org for m in self.ref.memberships):
+            return [], p  # 金砖国家统计部门领导人: heads of statistics offices, not the leaders
+        return self._members_of_body(org, day), p
+
+    def _members_of_body(self, org_id: str, day) -> list[str]:
+        for oid in (org_id, *self.ref.org_ancestors(org_id)):
+            members = [m.member for m in self.ref.memberships if m.org == oid and m.role == "member"
+                       and (m.start is None or m.start.first <= day) and (m.end is None or day <= m.end.last)
+                       and m.member.upper() in self.ref.countries]
+            if members:
+                return members
+        return []
+
     def _office_for(self, role: str, country: str, topic: str) -> str | None:
+        if role == "head_of_state":  # the leader who attends summits (India's prime minister)
+            leader = [o for o in self.ref.offices.values() if o.country == country and o.leads_at_summits]
+            if leader:
+                return leader[0].id
         cands = [o for o in self.ref.offices.values() if o.role == role and o.country == country]
         words = [w for w in re.split(r"问题|事务|和|、", topic.strip("两国双方的")) if len(w) >= 2]
         if len(cands) > 1 and words:

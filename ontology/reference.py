@@ -111,6 +111,7 @@ class Office:
     zh_aliases: tuple[str, ...] = ()
     portfolio: str = ""
     host: str | None = None
+    leads_at_summits: bool = False  # a head of government who, not the head of state, attends summits
     note: str = ""
     source: str = ""
 
