@@ -8,6 +8,7 @@ give the same triples.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
@@ -274,6 +275,8 @@ class ReportGraphBuilder:
         for m, p in report.documents:
             node = self._document_node(g, m)
             g.add((node, PROV.wasDerivedFrom, self._passage(g, report, p)))
+        for n, f in enumerate(report.tables):
+            self._figure(g, report, iris.derived("figure", rid, "table", str(n)), f)
         seen: dict[URIRef, int] = defaultdict(int)
         for entry in report.chronicle:
             e = iris.event(rid, entry.date_begin, entry.title)
@@ -385,6 +388,10 @@ class ReportGraphBuilder:
                     [a for a in actors if "/country/" in str(a)]
                 for a in parties:
                     g.add((node, CRD.party, a))
+        for n, f in enumerate(entry.figures):
+            fig = iris.derived("figure", str(e), str(n))
+            self._figure(g, report, fig, f, src)
+            g.add((e, CRD.reports, fig))
         if entry.plover in INTERACTION_TYPES:
             for a, b in combinations(sorted(persons), 2):
                 g.add((a, CRD.metWith, b))
@@ -395,6 +402,30 @@ class ReportGraphBuilder:
                 g.add((enc, CRD.person, b))
                 g.add((enc, CRD.inEvent, e))
                 g.add((enc, SCHEMA.startDate, Literal(entry.date_begin.isoformat(), datatype=XSD.date)))
+
+    def _figure(self, g: Graph, report: Report, node: URIRef, f, src: URIRef | None = None) -> None:
+        g.add((node, RDF.type, CRD.Figure))
+        g.add((node, CRD.measure, Literal(f.measure, lang="zh")))
+        g.add((node, SCHEMA.value, Literal(f.value)))
+        g.add((node, SCHEMA.unitText, Literal(f.printed_unit, lang="zh")))
+        if f.unit:
+            g.add((node, SCHEMA.unitCode, Literal(f.unit)))
+            amount = (Decimal(repr(f.value)) * Decimal(repr(f.scale))).normalize()
+            g.add((node, CRD.amount, Literal(format(amount, "f"), datatype=XSD.decimal)))
+        g.add((node, CRD.isChange, Literal(f.change)))
+        if f.period:
+            g.add((node, CRD.period, Literal(f.period, lang="zh")))
+        if f.period_begin:
+            g.add((node, SCHEMA.startDate, Literal(f.period_begin.isoformat(), datatype=XSD.date)))
+            g.add((node, SCHEMA.endDate, Literal(f.period_end.isoformat(), datatype=XSD.date)))
+        if f.category:
+            g.add((node, CRD.category, Literal(f.category, lang="zh")))
+        if f.table:
+            g.add((node, CRD.table, Literal(f.table, lang="zh")))
+        if f.flow:
+            g.add((node, CRD.flowFrom, iris.country(f.flow[0])))
+            g.add((node, CRD.flowTo, iris.country(f.flow[1])))
+        g.add((node, PROV.wasDerivedFrom, src if src is not None else self._passage(g, report, f.passage)))
 
     def _document_node(self, g: Graph, m: Mention) -> URIRef:
         """A curated agreement or project, or a node named after the title as printed."""

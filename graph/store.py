@@ -89,6 +89,14 @@ class OxigraphStore:
     def current(self) -> Path:
         return self.root / "current"
 
+    @property
+    def generation(self) -> str | None:
+        """Name of the live generation; it changes with every rebuild."""
+        try:
+            return os.readlink(self.current)
+        except OSError:
+            return None
+
     def exists(self) -> bool:
         return self.current.exists()
 
@@ -119,11 +127,15 @@ class OxigraphStore:
 
     def replace_all(self, graphs: Iterable[tuple[URIRef, Graph]]) -> int:
         """Write all graphs as a new generation, then make it the live one in one step."""
+        return self.replace_quads(to_quads(graphs))
+
+    def replace_quads(self, quads: Iterable[ox.Quad]) -> int:
+        """Like ``replace_all``, from quads (an updated copy of the graph, say)."""
         self.root.mkdir(parents=True, exist_ok=True)
         gen = self.root / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
         try:
             st = ox.Store(str(gen))
-            st.bulk_extend(to_quads(graphs))
+            st.bulk_extend(quads)
             st.flush()
             count = len(st)
             del st
@@ -143,7 +155,8 @@ class OxigraphStore:
         self._store = None
 
 
-_BACKENDS: dict[str, tuple[str, str]] = {"oxigraph": ("graph.store", "OxigraphStore")}
+_BACKENDS: dict[str, tuple[str, str]] = {"oxigraph": ("graph.store", "OxigraphStore"),
+                                         "sparql": ("graph.sparql_store", "SparqlStore")}
 
 
 def register_backend(name: str, module: str, cls: str) -> None:

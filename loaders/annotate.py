@@ -71,6 +71,8 @@ class EventTyper:
     def __call__(self, entry: ChronicleEntry) -> ChronicleEntry:
         entry.plover, entry.form = self.classify(entry.title, entry.paragraph)
         entry.online = bool(_ONLINE.search(entry.title) or _ONLINE.search(entry.paragraph[:200]))
+        if entry.form in ("meeting", "forum") and _ONLINE.search(entry.title + re.split("。", entry.paragraph)[0]):
+            entry.form = "video_conference"  # 中俄印外长会晤 held as a 视频会晤
         return entry
 
 

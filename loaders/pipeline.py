@@ -2,7 +2,7 @@
 
     >>> from loaders.pipeline import Pipeline
     >>> Pipeline.default().stage_names
-    ['structure', 'event_type', 'mentions', 'participants', 'documents']
+    ['structure', 'event_type', 'mentions', 'participants', 'documents', 'figures']
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from . import get as get_loader
 from .annotate import EventTyper, MentionStage, ParticipantStage
 from .chronicle import ChronicleSections
 from .documents import DocumentStage
+from .figures import FigureStage
 from .mentions import MentionFinder
 from .records import Report
 
@@ -45,6 +46,7 @@ class Pipeline:
         pipe.add("mentions", lambda rep: _each(rep, lambda e: mentions(e, rep.text)))
         pipe.add("participants", lambda rep: _each(rep, participants))
         pipe.add("documents", DocumentStage(ref))
+        pipe.add("figures", FigureStage())
         return pipe
 
     def add(self, name: str, stage: Callable[[Report], Report]) -> None:

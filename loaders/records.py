@@ -105,6 +105,7 @@ class ChronicleEntry:
     plover: str = ""  # PLOVER event type
     form: str = ""  # phone_call, video_conference, meeting, statement, statistic, …
     online: bool = False
+    figures: list = field(default_factory=list)  # loaders.figures.Figure
 
 
 @dataclass
@@ -116,3 +117,4 @@ class Report:
     chronicle: list[ChronicleEntry]
     text: str = field(repr=False, default="")
     documents: list[tuple[Mention, Passage]] = field(default_factory=list)  # cited in the chapters
+    tables: list = field(default_factory=list)  # loaders.figures.Figure read from the chapters' tables
