@@ -359,6 +359,9 @@ class ReportGraphBuilder:
                 prop = CRD.inferredParticipant if m.inferred else _ROLE_PROPERTY.get(m.role, CRD.participant)
                 if m.role == "mentioned":
                     prop = CRD.mentions
+                elif m.role == "series":
+                    g.add((e, CRD.inSeries, node))
+                    continue
                 g.add((e, prop, node))
                 if prop != CRD.mentions:
                     actors.setdefault(node, m.role)
@@ -373,7 +376,7 @@ class ReportGraphBuilder:
                         g.add((part, CRD.inferredFrom, iris.office(m.via)))
                     else:
                         g.add((part, PROV.wasDerivedFrom, src))
-            if m.kind == "organization" and m.role != "mentioned":
+            if m.kind == "organization" and m.role not in ("mentioned", "series"):
                 for fw in self._frameworks_of(m.key):
                     g.add((e, CRD.inFramework, fw))
         for m in entry.mentions:

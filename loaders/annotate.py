@@ -177,6 +177,7 @@ class ParticipantStage:
         inferred = self._inferred(entry, {m.key for m in people if m.key})
         person_level = bool(title_people) or bool(self.offices_named(entry.title))
         others = [self._other_role(m, entry, person_level) for m in entry.mentions if m.kind != "person"]
+        others = self._organizations_as_actors(others)
         mentions = others + roles + inferred
         mentions += self._countries_of_actors(entry, mentions)
         entry.mentions = sorted(mentions, key=lambda m: (m.start, m.kind, m.key or ""))
@@ -203,7 +204,7 @@ class ParticipantStage:
                 role = "mentioned"
         elif m.kind == "organization" and not in_title:
             clause = _clause_at(text, m.surface)
-            if re.match(r"(框架|议程|改革|决议|宪章|问题|成立\d|机制内|平台上)", after) or \
+            if re.match(r"(框架|议程|改革|决议|宪章|问题|成立\d|机制内|平台上|成员国|各国|国家|观察员国)", after) or \
                     re.search(r"(就|关于|讨论了?|改革|支持|反对|加强|包括)$", before):
                 role = "mentioned"
             elif person_level and not re.match(r"(长|副部长|部长|发言人|官方代表|第一副|主任|主席|代表)", after) \
@@ -214,12 +215,43 @@ class ParticipantStage:
                 role = "mentioned"
         return Mention(m.kind, m.key, m.surface, m.start, m.end, role, m.inferred, m.via)
 
+    def _organizations_as_actors(self, mentions: list[Mention]) -> list[Mention]:
+        """What an organization mention stands for.
+
+        - 上合组织成员国卫生部长会议 is a meeting series: the event is part of it, and the
+          organization holding it (the SCO) takes part;
+        - a body of an intergovernmental organization or a party acts with its parent
+          (上海合作组织青年理事会 → SCO too; 统一党总委员会 → United Russia too);
+        - 中国政府, 俄罗斯联邦政府 stand for the state: the country takes part.
+        """
+        out: list[Mention] = []
+        for m in mentions:
+            org = self.ref.organizations.get(m.key) if m.kind == "organization" and m.key else None
+            if org is None or m.role == "mentioned":
+                out.append(m)
+                continue
+            if re.fullmatch(r"[a-z]{2}-government", org.id) and org.country:
+                out.append(Mention("country", org.country, m.surface, m.start, m.end, m.role, m.inferred,
+                                   f"organization:{org.id}"))
+                continue
+            ancestors = self.ref.org_ancestors(org.id)
+            if ancestors and re.search(r"(会议|会晤|峰会|年会|论坛)$", m.surface):
+                out.append(Mention(m.kind, m.key, m.surface, m.start, m.end, "series", m.inferred, m.via))
+            else:
+                out.append(m)
+            for anc in ancestors[-1:]:
+                top = self.ref.organizations[anc]
+                if top.type in ("intergovernmental", "party") or out[-1].role == "series":
+                    out.append(Mention("organization", anc, m.surface, m.start, m.end, "participant", False,
+                                       f"organization:{org.id}"))
+        return out
+
     def _countries_of_actors(self, entry: ChronicleEntry, mentions: list[Mention]) -> list[Mention]:
         """The states that take part through their people, bodies and offices."""
         have = {m.key for m in mentions if m.kind == "country" and m.role != "mentioned"}
         out = []
         for m in mentions:
-            if m.role == "mentioned" or m.kind not in ("person", "organization", "office"):
+            if m.role in ("mentioned", "series") or m.kind not in ("person", "organization", "office"):
                 continue
             codes = [self.finder.country_of(m.kind, m.key)]
             if m.kind == "person" and m.inferred and m.via:

@@ -25,6 +25,7 @@ from .records import Mention
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_JIEBA_SPLITS = re.compile(r"[^\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class NamePatterns:
         titles = sorted(set(data["titles"]), key=len, reverse=True)
         after = sorted(set(data["after"]), key=len, reverse=True)
         self.pair_verbs = tuple(data["pair_verbs"])
+        self.titles = tuple(titles)
         foreign = rf"[{translit}]{{2,7}}(?:·[{translit}]{{2,8}})?"
         initial = rf"[\u4e00-\u9fff]·[{translit}]{{2,8}}"
         chinese = rf"[{surnames}][\u4e00-\u9fff]{{1,2}}"
@@ -83,10 +85,14 @@ class MentionFinder:
             self.tokenizer.add_word(form, freq=10**8)
         for word in ref.office_words:
             self.tokenizer.add_word(word, freq=10**6)
-        ministries = sorted((f for f, hits in self.forms.items() if len(f) >= 3 and f.endswith(("部", "署", "局", "委员会"))
+        punctuated = sorted((f for f in self.forms if len(f) > 2 and _JIEBA_SPLITS.search(f)), key=len, reverse=True)
+        self._punctuated = re.compile("|".join(map(re.escape, punctuated))) if punctuated else None
+        ministries = sorted((f for f, hits in self.forms.items() if len(f) >= 3
                              and any(k == "organization" for k, _ in hits)), key=len, reverse=True)
+        titles = sorted({*self.patterns.titles, "长", "副部长", "发言人", "官方代表", "第一副", "副局长", "副署长",
+                         "副主席", "副委员长", "副院长", "副行长", "副校长", "副所长"}, key=len, reverse=True)
         self._office_org = re.compile(
-            "(?P<org>" + "|".join(map(re.escape, ministries)) + ")(?=长|副部长|部长|发言人|官方代表|第一副|副局长|署长|副署长|主任)"
+            "(?P<org>" + "|".join(map(re.escape, ministries)) + ")(?=" + "|".join(map(re.escape, titles)) + ")"
         )
 
     def _compounds(self) -> dict[str, tuple[str, ...]]:
@@ -103,10 +109,20 @@ class MentionFinder:
     def find(self, text: str) -> list[Found]:
         out: list[Found] = []
         pending: list[tuple[str, list[str], int, int, str]] = []  # ambiguous: kind, keys, span, form
+        # jieba cuts at punctuation, so forms like 中俄友好、和平与发展委员会 or 安·科尔图诺夫 are matched whole first
+        spans: list[tuple[int, int]] = []
+        if self._punctuated is not None:
+            for m in self._punctuated.finditer(text):
+                hits = self.forms[m.group(0)]
+                if len({k for k, _ in hits}) == len(hits):
+                    out.extend(Found(kind, key, m.group(0), m.start(), m.end()) for kind, key in hits)
+                    spans.append(m.span())
         pos = 0
         for tok in self.tokenizer.cut(text, HMM=False):
             start, end = pos, pos + len(tok)
             pos = end
+            if any(a < end and start < b for a, b in spans):
+                continue
             if tok in self.compounds:
                 codes = self.compounds[tok]
                 for i, code in enumerate(codes):
@@ -168,13 +184,16 @@ class MentionFinder:
         return None
 
     def _embedded_orgs(self, text: str, found: list[Found]) -> list[Found]:
-        """Ministries named inside an office title: 中国外交部长 → 中国外交部, 外交部发言人 → 外交部."""
+        """Bodies named inside an office title: 中国外交部长 → 中国外交部, 外交部发言人 → 外交部,
+        全国人大常委会副委员长 → 全国人大常委会."""
         out = []
         for m in self._office_org.finditer(text):
             form = m.group("org")
             s, e = m.start("org"), m.end("org")
             if any(f.kind == "organization" and f.start <= s and e <= f.end for f in found):
                 continue
+            if form.endswith(("国务院", "政府")):
+                continue  # 国务院副总理 names an office of the state, not the State Council acting
             keys = [k for kind, k in self.forms.get(form, []) if kind == "organization"]
             if len(keys) == 1:
                 out.append(Found("organization", keys[0], form, s, e))
