@@ -47,6 +47,8 @@ _PLOVER_LABELS = {
     "THREATEN": "threaten", "PROTEST": "protest", "CONCEDE": "concede", "RETREAT": "retreat", "ASSAULT": "assault",
     "COERCE": "coerce",
 }
+_NEW_NODE_CLASS = {"person": CRD.Person, "organization": CRD.Organization, "place": CRD.Place,
+                   "agreement": CRD.Agreement, "project": CRD.Project}
 _ROLE_PROPERTY = {"participant": CRD.participant, "host": CRD.host, "speaker": CRD.speaker,
                   "signatory": CRD.signatory}
 
@@ -273,7 +275,7 @@ class ReportGraphBuilder:
             g.add((c, DCTERMS.isPartOf, r))
             g.add((c, PROV.wasDerivedFrom, self._passage(g, report, ch.passage)))
         for m, p in report.documents:
-            node = self._document_node(g, m)
+            node = self._mention_node(g, m)
             g.add((node, PROV.wasDerivedFrom, self._passage(g, report, p)))
         for n, f in enumerate(report.tables):
             self._figure(g, report, iris.derived("figure", rid, "table", str(n)), f)
@@ -382,7 +384,7 @@ class ReportGraphBuilder:
         for m in entry.mentions:
             if m.kind not in ("agreement", "project"):
                 continue
-            node = self._document_node(g, m)
+            node = self._mention_node(g, m)
             g.add((e, CRD.concludes if m.role == "concludes" else CRD.about, node))
             g.add((node, PROV.wasDerivedFrom, src))
             if m.role == "concludes":
@@ -430,21 +432,6 @@ class ReportGraphBuilder:
             g.add((node, CRD.flowTo, iris.country(f.flow[1])))
         g.add((node, PROV.wasDerivedFrom, src if src is not None else self._passage(g, report, f.passage)))
 
-    def _document_node(self, g: Graph, m: Mention) -> URIRef:
-        """A curated agreement or project, or a node named after the title as printed."""
-        if m.kind == "project":
-            if m.key:
-                return iris.project(m.key)
-            n = iris.project(iris.slug_for(m.surface))
-            g.add((n, RDF.type, CRD.Project))
-        else:
-            if m.key:
-                return iris.agreement(m.key)
-            n = iris.agreement(iris.slug_for(m.surface))
-            g.add((n, RDF.type, CRD.Agreement))
-        _labels(g, n, m.surface)
-        return n
-
     def _frameworks_of(self, org_id: str | None) -> list[URIRef]:
         if not org_id:
             return []
@@ -456,32 +443,26 @@ class ReportGraphBuilder:
         return out
 
     def _mention_node(self, g: Graph, m: Mention) -> URIRef | None:
-        if m.kind == "person":
-            if m.key:
-                return iris.person(m.key)
-            n = iris.person(iris.slug_for(m.surface))
-            g.add((n, RDF.type, CRD.Person))
-            _labels(g, n, m.surface)
+        """The node a mention names: the curated entity, or a new one named after the surface form."""
+        if m.kind == "country":
+            return iris.country(m.key) if m.key else None
+        if m.kind == "framework":
+            return framework_node(self.ref, m.key) if m.key else None
+        if m.kind not in _NEW_NODE_CLASS:
+            return None
+        mint = getattr(iris, m.kind)
+        if m.key:
+            n = mint(m.key)
+            table = {"person": self.ref.persons, "organization": self.ref.organizations, "place": self.ref.places,
+                     "agreement": self.ref.agreements, "project": self.ref.projects}[m.kind]
+            known = table.get(m.key)
+            if not m.inferred and len(m.surface) > 1 and (known is None or m.surface != known.zh):
+                g.add((n, SKOS.altLabel, Literal(m.surface, lang="zh")))  # the form this passage used
             return n
-        if m.kind == "organization" and m.key:
-            return iris.organization(m.key)
-        if m.kind == "organization":
-            n = iris.organization(iris.slug_for(m.surface))
-            g.add((n, RDF.type, CRD.Organization))
-            _labels(g, n, m.surface)
-            return n
-        if m.kind == "country" and m.key:
-            return iris.country(m.key)
-        if m.kind == "place" and m.key:
-            return iris.place(m.key)
-        if m.kind == "place":
-            n = iris.place(iris.slug_for(m.surface))
-            g.add((n, RDF.type, CRD.Place))
-            _labels(g, n, m.surface)
-            return n
-        if m.kind == "framework" and m.key:
-            return framework_node(self.ref, m.key)
-        return None
+        n = mint(iris.slug_for(m.surface))
+        g.add((n, RDF.type, _NEW_NODE_CLASS[m.kind]))
+        _labels(g, n, m.surface)
+        return n
 
 
 __all__ = ["ontology_graph", "reference_graph", "ReportGraphBuilder", "framework_node", "BNode"]

@@ -69,35 +69,33 @@ class PartialDate:
 
 
 @dataclass(frozen=True)
-class Person:
+class Named:
+    """What every curated entity has: a stable id, names in three languages, other forms."""
+
     id: str
     en: str
     zh: str
     ru: str = ""
     zh_aliases: tuple[str, ...] = ()
     en_aliases: tuple[str, ...] = ()
-    ambiguous_zh: tuple[str, ...] = ()
-    country: str | None = None
-    affiliation: str = ""
     note: str = ""
     source: str = ""
 
 
 @dataclass(frozen=True)
-class Organization:
-    id: str
-    en: str
-    zh: str
-    ru: str = ""
-    zh_aliases: tuple[str, ...] = ()
-    en_aliases: tuple[str, ...] = ()
+class Person(Named):
+    ambiguous_zh: tuple[str, ...] = ()
+    country: str | None = None
+    affiliation: str = ""
+
+
+@dataclass(frozen=True)
+class Organization(Named):
     ambiguous_zh: tuple[str, ...] = ()
     acronym: str = ""
     type: str = ""
     country: str | None = None
     parent: str | None = None
-    note: str = ""
-    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,50 +160,26 @@ class Country:
 
 
 @dataclass(frozen=True)
-class Place:
-    id: str
-    en: str
-    zh: str
-    ru: str = ""
-    zh_aliases: tuple[str, ...] = ()
-    en_aliases: tuple[str, ...] = ()
+class Place(Named):
     ambiguous_zh: tuple[str, ...] = ()
     country: str | None = None
     type: str = ""
     parent: str | None = None
-    note: str = ""
-    source: str = ""
 
 
 @dataclass(frozen=True)
-class Agreement:
-    id: str
-    en: str
-    zh: str
-    ru: str = ""
-    zh_aliases: tuple[str, ...] = ()
-    en_aliases: tuple[str, ...] = ()
+class Agreement(Named):
     type: str = ""
     date: str = ""
     parties: tuple[str, ...] = ()
-    note: str = ""
-    source: str = ""
 
 
 @dataclass(frozen=True)
-class Project:
-    id: str
-    en: str
-    zh: str
-    ru: str = ""
-    zh_aliases: tuple[str, ...] = ()
-    en_aliases: tuple[str, ...] = ()
+class Project(Named):
     type: str = ""
     partners: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     start: str = ""
-    note: str = ""
-    source: str = ""
 
 
 @dataclass(frozen=True)

@@ -123,3 +123,26 @@ def test_trade_figures(store):
     rows = q(store, """SELECT ?v WHERE { ?f crd:category "有色金属"@zh ; crd:measure "出口额"@zh ;
                          crd:flowFrom id:country\\/RU ; crd:flowTo id:country\\/CN ; schema:value ?v }""")
     assert [r["v"] for r in rows] == ["4454.49"]
+
+
+def test_one_node_for_every_citation_of_the_jcpoa(store):
+    rows = q(store, """SELECT DISTINCT ?a WHERE { ?a a crd:Agreement ; skos:prefLabel|skos:altLabel ?l .
+                         FILTER(STR(?l) IN ("伊核协议", "伊朗核问题全面协议", "伊朗核计划全面协议")) }""")
+    assert len(rows) == 1
+    rows = q(store, f"""SELECT DISTINCT ?e WHERE {{ ?e crd:about|crd:concludes <{rows[0]["a"]}> }}""")
+    assert len(rows) >= 3
+
+
+@pytest.mark.parametrize("key,partner,min_events", [
+    ("power-of-siberia", "organization/gazprom", 5),
+    ("heihe-blagoveshchensk-bridge", None, 3),
+    ("ilrs", "organization/roscosmos", 1),
+    ("cr929", None, 1),
+    ("sputnik-v", None, 1),
+])
+def test_projects_with_partners_and_events(store, key, partner, min_events):
+    rows = q(store, f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e crd:about id:project\\/{key} }}""")
+    assert int(rows[0]["n"]) >= min_events
+    if partner:
+        rows = q(store, f"""SELECT ?p WHERE {{ id:project\\/{key} crd:partner ?p }}""")
+        assert ID + partner in {r["p"] for r in rows}
