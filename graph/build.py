@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import combinations
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -254,6 +254,15 @@ class ReportGraphBuilder:
         self.ref = ref
 
     def build(self, report: Report) -> Graph:
+        """All of one report's triples in one graph (small reports, tests)."""
+        g = Graph()
+        for part in self.parts(report):
+            g += part
+        return g
+
+    def parts(self, report: Report) -> Iterator[Graph]:
+        """The report's triples as a stream of small graphs, one per chronicle entry after
+        the report's own: memory stays flat however long the chronicle is."""
         g = Graph()
         rid = report.info.id
         r = iris.report(rid)
@@ -279,14 +288,16 @@ class ReportGraphBuilder:
             g.add((node, PROV.wasDerivedFrom, self._passage(g, report, p)))
         for n, f in enumerate(report.tables):
             self._figure(g, report, iris.derived("figure", rid, "table", str(n)), f)
+        yield g
         seen: dict[URIRef, int] = defaultdict(int)
         for entry in report.chronicle:
             e = iris.event(rid, entry.date_begin, entry.title)
             seen[e] += 1
             if seen[e] > 1:
                 e = iris.event(rid, entry.date_begin, entry.title, seen[e])
+            g = Graph()
             self._event(g, report, r, e, entry)
-        return g
+            yield g
 
     def _authors(self, g: Graph, report: Report, r: URIRef) -> None:
         for a in report.authors:

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,17 +33,19 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def dataset(reports: Sequence[Report], ref: ReferenceData) -> list[tuple[URIRef, Graph]]:
-    """The named graphs of a build: ontology, reference data, one per report."""
+def dataset(reports: Sequence[Report], ref: ReferenceData) -> Iterator[tuple[URIRef, Graph]]:
+    """The named graphs of a build: ontology, reference data, one per report (streamed in parts)."""
+    ids = [rep.info.id for rep in reports]
+    for rid in ids:
+        if ids.count(rid) > 1:
+            raise ValueError(f"two sources are the same report {rid!r}")
     builder = ReportGraphBuilder(ref)
-    graphs = [(iris.ONTOLOGY_GRAPH, ontology_graph()), (iris.REFERENCE_GRAPH, reference_graph(ref))]
-    ids = set()
+    yield iris.ONTOLOGY_GRAPH, ontology_graph()
+    yield iris.REFERENCE_GRAPH, reference_graph(ref)
     for rep in reports:
-        if rep.info.id in ids:
-            raise ValueError(f"two sources are the same report {rep.info.id!r}")
-        ids.add(rep.info.id)
-        graphs.append((iris.report_graph(rep.info.id), builder.build(rep)))
-    return graphs
+        name = iris.report_graph(rep.info.id)
+        for part in builder.parts(rep):
+            yield name, part
 
 
 def build(sources: Sequence[str | Path] | None, store: GraphStore, *, ref: ReferenceData | None = None) -> BuildResult:
@@ -57,11 +59,8 @@ def build(sources: Sequence[str | Path] | None, store: GraphStore, *, ref: Refer
     reports = pipe.run_all(list(sources) if sources else [BUNDLED_REPORT])
     t["parse+extract"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    graphs = dataset(reports, ref)
-    t["rdf"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    count = store.replace_all(graphs)
-    t["store"] = time.perf_counter() - t0
+    count = store.replace_all(dataset(reports, ref))
+    t["rdf+store"] = time.perf_counter() - t0
     return BuildResult([r.info.id for r in reports], sum(len(r.chronicle) for r in reports), count, t)
 
 

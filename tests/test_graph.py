@@ -133,7 +133,7 @@ def test_reading_a_store_that_was_never_built(tmp_path):
 
 def test_same_report_twice_is_refused(report, ref):
     with pytest.raises(ValueError, match="same report"):
-        dataset([report, report], ref)
+        list(dataset([report, report], ref))
 
 
 def test_labels_are_chinese_and_english(graph):
