@@ -472,7 +472,7 @@ class ReportGraphBuilder:
             return n
         n = mint(iris.slug_for(m.surface))
         g.add((n, RDF.type, _NEW_NODE_CLASS[m.kind]))
-        _labels(g, n, m.surface)
+        _labels(g, n, m.surface, m.en)
         return n
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ontology import DATA_DIR
 from ontology.reference import ReferenceData
@@ -94,7 +94,7 @@ class MentionStage:
         titles += [(tp.end + a.start(), tp.end + a.end())
                    for a in _BOOK_TITLE.finditer(source[tp.end:entry.passage.end])]
         # names inside 《…》 belong to a document's title; they do not act in the event
-        entry.mentions = [Mention(m.kind, m.key, m.surface, m.start, m.end, "mentioned")
+        entry.mentions = [replace(m, role="mentioned")
                           if any(a <= m.start < b for a, b in titles) else m for m in mentions]
         entry.title_mentions = len(title_found)
         return entry
@@ -173,7 +173,7 @@ class ParticipantStage:
             elif entry.form == "statement" and re.search(
                     rf"{re.escape(m.surface)}[^。]{{0,6}}(表示|指出|说|强调|认为|宣布|称)", text):
                 role = "speaker"
-            roles.append(Mention(m.kind, m.key, m.surface, m.start, m.end, role))
+            roles.append(replace(m, role=role))
         inferred = self._inferred(entry, {m.key for m in people if m.key})
         person_level = bool(title_people) or bool(self.offices_named(entry.title))
         others = [self._other_role(m, entry, person_level) for m in entry.mentions if m.kind != "person"]
@@ -213,7 +213,7 @@ class ParticipantStage:
         elif m.kind == "country" and not in_title:
             if re.match(r"(问题|局势|内政|事务)", after) and not re.search(r"[和与同及、]$", before):
                 role = "mentioned"
-        return Mention(m.kind, m.key, m.surface, m.start, m.end, role, m.inferred, m.via)
+        return replace(m, role=role)
 
     def _organizations_as_actors(self, mentions: list[Mention]) -> list[Mention]:
         """What an organization mention stands for.
@@ -236,7 +236,7 @@ class ParticipantStage:
                 continue
             ancestors = self.ref.org_ancestors(org.id)
             if ancestors and re.search(r"(会议|会晤|峰会|年会|论坛)$", m.surface):
-                out.append(Mention(m.kind, m.key, m.surface, m.start, m.end, "series", m.inferred, m.via))
+                out.append(replace(m, role="series"))
             else:
                 out.append(m)
             for anc in ancestors[-1:]:

@@ -37,6 +37,7 @@ class Found:
     surface: str
     start: int
     end: int
+    en: str = ""
 
 
 class NamePatterns:
@@ -58,6 +59,24 @@ class NamePatterns:
             rf"(?:{'|'.join(map(re.escape, titles))})(?P<name>{initial}|{foreign}|{chinese})(?=(?:{stop})|$)"
         )
         self.name = re.compile(rf"^(?:{initial}|{foreign}|{chinese})$")
+        self.chinese_name = re.compile(rf"^{chinese}$")
+        self.surnames = surnames
+
+    def english(self, name: str) -> str:
+        """The standard English form of a Chinese name: pinyin, family name first.
+
+        Characters with several readings may come out wrong (朝 in 马朝旭 is zhāo, not
+        cháo): the reference data, not this guess, is the authority for known people.
+
+        >>> NamePatterns().english("汪文斌")
+        'Wang Wenbin'
+        """
+        if not self.chinese_name.match(name) or "·" in name:
+            return ""
+        from pypinyin import lazy_pinyin
+
+        syllables = lazy_pinyin(name)
+        return " ".join([syllables[0].capitalize(), "".join(syllables[1:]).capitalize()])
 
 
 class MentionFinder:
@@ -153,7 +172,7 @@ class MentionFinder:
                 continue
             if name in self.forms or len(_CJK.findall(name)) < 2:
                 continue
-            out.append(Found("person", None, name, s, e))
+            out.append(Found("person", None, name, s, e, self.patterns.english(name)))
         out.sort(key=lambda f: (f.start, f.end, f.kind))
         return out
 
@@ -216,5 +235,5 @@ def locate(found: Iterable[Found], text: str, source: str, base: int, fallback: 
             cursor = i
         else:
             start, end = fallback
-        out.append(Mention(f.kind, f.key, f.surface, start, end))
+        out.append(Mention(f.kind, f.key, f.surface, start, end, en=f.en))
     return out

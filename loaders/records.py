@@ -44,6 +44,7 @@ class Mention:
     role: str = ""  # e.g. "host", "speaker", "chair" where the text says
     inferred: bool = False  # participant inferred from an office, not read from the text
     via: str = ""  # what an inferred mention came from (the office id)
+    en: str = ""  # an English name for a person the reference data does not know (pinyin for Chinese names)
 
 
 @dataclass(frozen=True)
