@@ -283,6 +283,10 @@ class ReportGraphBuilder:
             _labels(g, c, (ch.number + " " + ch.title).strip())
             g.add((c, DCTERMS.isPartOf, r))
             g.add((c, PROV.wasDerivedFrom, self._passage(g, report, ch.passage)))
+        for m, p in report.chapter_mentions:
+            node = self._mention_node(g, m)
+            if node is not None:
+                g.add((self._passage(g, report, p), CRD.mentions, node))
         for m, p in report.documents:
             node = self._mention_node(g, m)
             g.add((node, PROV.wasDerivedFrom, self._passage(g, report, p)))

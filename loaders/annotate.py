@@ -136,6 +136,26 @@ def _clause_at(text: str, surface: str) -> str:
 _COUNTRY_PAIR_OFFICE = re.compile(r"^(?P<countries>[\u4e00-\u9fff]{2,4}?)(?:两国|三国|四国|双方)?(?P<role>[\u4e00-\u9fff]{2,5})")
 
 
+class ChapterMentionStage:
+    """Persons, organizations and countries the analytical chapters name, paragraph by paragraph."""
+
+    KINDS = ("person", "organization", "country")
+
+    def __init__(self, finder: MentionFinder):
+        self.finder = finder
+
+    def __call__(self, report):
+        out = []
+        for chapter in report.chapters:
+            for para in list(chapter.paragraphs) + [p for s in chapter.sections for p in s.paragraphs]:
+                found = [f for f in self.finder.find(para.text) if f.kind in self.KINDS]
+                for m in locate(found, para.text, para.passage.text, para.passage.start,
+                                (para.passage.start, para.passage.end)):
+                    out.append((replace(m, role="mentioned"), para.passage))
+        report.chapter_mentions = out
+        return report
+
+
 class ParticipantStage:
     """Persons' roles in an entry, and participants inferred from offices.
 

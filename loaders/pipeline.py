@@ -2,7 +2,7 @@
 
     >>> from loaders.pipeline import Pipeline
     >>> Pipeline.default().stage_names
-    ['structure', 'event_type', 'mentions', 'participants', 'documents', 'figures']
+    ['structure', 'event_type', 'mentions', 'participants', 'chapter_mentions', 'documents', 'figures']
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from ontology.reference import ReferenceData
 
 from . import get as get_loader
-from .annotate import EventTyper, MentionStage, ParticipantStage
+from .annotate import ChapterMentionStage, EventTyper, MentionStage, ParticipantStage
 from .chronicle import ChronicleSections
 from .documents import DocumentStage
 from .figures import FigureStage
@@ -46,6 +46,7 @@ class Pipeline:
         pipe.add("event_type", lambda rep: _each(rep, typer))
         pipe.add("mentions", lambda rep: _each(rep, lambda e: mentions(e, rep.text)))
         pipe.add("participants", lambda rep: _each(rep, participants))
+        pipe.add("chapter_mentions", ChapterMentionStage(finder))
         pipe.add("documents", DocumentStage(ref))
         pipe.add("figures", FigureStage())
         return pipe

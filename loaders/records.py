@@ -119,3 +119,4 @@ class Report:
     text: str = field(repr=False, default="")
     documents: list[tuple[Mention, Passage]] = field(default_factory=list)  # cited in the chapters
     tables: list = field(default_factory=list)  # loaders.figures.Figure read from the chapters' tables
+    chapter_mentions: list[tuple[Mention, Passage]] = field(default_factory=list)  # who the chapters name

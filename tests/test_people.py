@@ -124,3 +124,17 @@ def test_english_and_russian_names(store):
         SELECT ?en ?ru WHERE { id:person\\/sergey-lavrov skos:prefLabel ?en, ?ru .
           FILTER(LANG(?en) = "en" && LANG(?ru) = "ru") }""").rows
     assert rows and rows[0]["en"] == "Sergey Lavrov" and "Лавров" in rows[0]["ru"]
+
+
+def test_people_named_in_the_chapters(store):
+    rows = run_query(store, """
+        SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a crd:Passage ; crd:mentions id:person\\/joe-biden }""").rows
+    assert int(rows[0]["n"]) >= 5  # the chapter on China, Russia and the United States
+
+
+def test_authors_are_the_curated_people(store):
+    rows = run_query(store, """
+        SELECT ?en WHERE { ?r a crd:Report ; dcterms:creator ?p . ?p skos:prefLabel ?en . FILTER(LANG(?en) = "en") }""").rows
+    names = {r["en"] for r in rows}
+    assert {"Zhao Huasheng", "Andrey Kortunov", "Vasily Kashin"} <= names
+    assert len(names) == 17
