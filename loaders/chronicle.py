@@ -62,7 +62,7 @@ def parse_date_head(line: Line, nxt: Line | None, path: str = "<report>") -> Dat
     """
     m = _DATE_HEAD.match(line.text.strip())
     if not m:
-        return None
+        return _month_head(line, path)
     rest = m.group("rest")
     used = 1
     y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
@@ -102,6 +102,26 @@ def parse_date_head(line: Line, nxt: Line | None, path: str = "<report>") -> Dat
     if line.text.lstrip().startswith(("-", "•", "*")) and layout != "bullet":
         layout = "bullet"
     return DateHead(begin, end, title.strip(), bullet_open, layout, used)
+
+
+_MONTH_HEAD = re.compile(r"^(?:[-•*]\s*)?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<rest>(?:\*\*.*)?)$")
+
+
+def _month_head(line: Line, path: str) -> DateHead | None:
+    """An entry dated by month only (``2019 年 4 月`` alone on its line, or before a
+    ``**title**``): it spans the month."""
+    m = _MONTH_HEAD.match(line.text.strip())
+    if not m:
+        return None
+    y, mo = int(m["y"]), int(m["m"])
+    if not 1 <= mo <= 12:
+        raise ChronicleDateError(path, line.no, line.text, "month out of range")
+    begin = dt.date(y, mo, 1)
+    end = dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
+    rest = m["rest"].strip()
+    title = rest[2:].split("**")[0] if rest else ""
+    return DateHead(begin, end, title.strip(), bool(rest) and rest.count("**") < 2,
+                    "bullet" if rest else "stacked", 1)
 
 
 def is_heading(line: Line, known: Sequence[str]) -> bool:

@@ -121,6 +121,8 @@ def test_first_and_last_entries(report):
     ("2020 年 12 月 28 日-1 月 5 日 **跨年**", "2020-12-28", "2021-01-05", "跨年", "bullet"),
     ("2020 年 10 月 21 日 中国扩大对俄罗斯的住房投资", "2020-10-21", "2020-10-21", "中国扩大对俄罗斯的住房投资", "inline"),
     ("２０２０年５月１５日", "2020-05-15", "2020-05-15", "", "stacked"),
+    ("2019 年 4 月", "2019-04-01", "2019-04-30", "", "stacked"),
+    ("- 2019 年 12 月 **整月**", "2019-12-01", "2019-12-31", "整月", "bullet"),
 ])
 def test_date_heads(text, begin, end, title, layout):
     h = parse_date_head(Line(1, 0, len(text), text), None)
@@ -132,7 +134,8 @@ def test_range_end_on_next_line():
     assert (h.begin, h.end, h.lines_used) == (D(2021, 1, 1), D(2021, 3, 15), 2)
 
 
-@pytest.mark.parametrize("text", ["2020 年 3 月 28 日，恢复运营后", "2020年上半年俄罗斯", "2020 年 1-9 月，中俄"])
+@pytest.mark.parametrize("text", ["2020 年 3 月 28 日，恢复运营后", "2020年上半年俄罗斯", "2020 年 1-9 月，中俄",
+                                  "2020 年 3 月中国从俄罗斯进口原油"])
 def test_sentences_starting_with_a_date_are_not_entries(text):
     assert parse_date_head(Line(1, 0, 0, text), None) is None
 
