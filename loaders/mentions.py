@@ -186,6 +186,14 @@ class MentionFinder:
                       found: list[Found]) -> str | None:
         """A form several entities share (外交部): the one of the country the clause names
         just before it, or of the person named right after it (外交部发言人汪文斌)."""
+        if kind == "person":
+            # 俄罗斯安全理事会秘书帕特鲁舍夫: the one of them who ever held the office named just before
+            for f in found:
+                if f.kind == "office" and 0 <= start - f.end <= 2:
+                    held = {t.person for t in self.ref.terms if t.office == f.key}
+                    picks = [k for k in keys if k in held]
+                    if len(picks) == 1:
+                        return picks[0]
         clause_start = max(text.rfind(ch, 0, start) for ch in "，。；：,") + 1
         before = [f for f in found if clause_start <= f.start and f.end <= start and f.kind in
                   ("country", "organization", "place", "office")]
