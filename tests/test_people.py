@@ -138,3 +138,10 @@ def test_authors_are_the_curated_people(store):
     names = {r["en"] for r in rows}
     assert {"Zhao Huasheng", "Andrey Kortunov", "Vasily Kashin"} <= names
     assert len(names) == 17
+
+
+def test_a_shared_surname_resolved_by_the_office_before_it(report):
+    """帕特鲁舍夫 is Nikolai (Security Council) or Dmitry (agriculture): here the secretary chairs."""
+    e = entry_at(report, 1065)
+    hosts = [m for m in e.mentions if m.kind == "person" and m.role == "host"]
+    assert [(m.key, m.inferred) for m in hosts] == [("nikolai-patrushev", False)]
