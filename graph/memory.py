@@ -1,8 +1,7 @@
 """The graph held in memory for serving, kept in step with the store it was read from.
 
-Queries on Oxigraph in memory answer in well under a millisecond where the on-disk
-store pays for its indexes' I/O; the graph (tens of thousands of statements per
-report) fits easily. ``MemoryStore`` reads its origin once, answers from RAM, notices
+Oxigraph in memory answers without the on-disk store's index I/O, and the graph
+(tens of thousands of statements per report) fits easily. ``MemoryStore`` reads its origin once, answers from RAM, notices
 a rebuild of the origin (``kg build`` while the service runs) and reads the new
 generation in the background, and writes SPARQL updates through to the origin as a
 new generation.
@@ -28,7 +27,7 @@ class MemoryStore:
     """A copy in RAM of another store, with the same interface.
 
     ``generation`` counts the copies: it changes whenever the graph served changes, so
-    caches keyed on it stay correct.
+    caches keyed on it stay correct (reading it also looks for a rebuilt origin).
 
     >>> import tempfile
     >>> from rdflib import Graph, URIRef, Literal
@@ -47,12 +46,17 @@ class MemoryStore:
         self.origin = origin
         self.location = origin.location
         self.check_every = check_every
-        self.generation = 0
+        self._generation = 0
         self._write = threading.Lock()
         self._reloading = threading.Lock()
         self._checked = time.monotonic()
         self._store, self._origin_generation = self._read()
-        self.generation = 1
+        self._generation = 1
+
+    @property
+    def generation(self) -> int:
+        self._follow_origin()
+        return self._generation
 
     def _read(self) -> tuple[ox.Store, object]:
         gen = getattr(self.origin, "generation", None)
@@ -79,7 +83,7 @@ class MemoryStore:
             with self._write:
                 st, gen = self._read()
                 self._store, self._origin_generation = st, gen
-                self.generation += 1
+                self._generation += 1
             log.info("serving generation %s of %s", gen, self.location)
         except Exception as exc:  # the previous copy keeps serving; the next check tries again
             log.warning("could not read the rebuilt store at %s: %s", self.location, exc)
@@ -93,7 +97,7 @@ class MemoryStore:
         with self._reloading:
             with self._write:
                 self._store, self._origin_generation = self._read()
-                self.generation += 1
+                self._generation += 1
         return True
 
     def query(self, sparql: str, **kwargs):
@@ -114,7 +118,7 @@ class MemoryStore:
                 raise TypeError(f"the store at {self.location} cannot take updates")
             writer(st.quads_for_pattern(None, None, None, None))
             self._store, self._origin_generation = st, getattr(self.origin, "generation", None)
-            self.generation += 1
+            self._generation += 1
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, None))

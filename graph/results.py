@@ -289,10 +289,10 @@ def write_graph(triples: Sequence[ox.Triple], media_type: str) -> bytes:
     """Triples in an RDF format; Turtle and N3 use the project's prefixes.
 
     >>> import pyoxigraph as ox
-    >>> t = ox.Triple(ox.NamedNode("https://w3id.org/china-russia-dialogue/id/person/wang-yi"),
-    ...               ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal("Wang Yi", language="en"))
+    >>> t = ox.Triple(ox.NamedNode("http://example.org/wang-yi"), ox.NamedNode("http://example.org/name"),
+    ...               ox.Literal("Wang Yi", language="en"))
     >>> write_graph([t], "application/n-triples").decode()
-    '<https://w3id.org/china-russia-dialogue/id/person/wang-yi> <http://www.w3.org/2004/02/skos/core#prefLabel> "Wang Yi"@en .\\n'
+    '<http://example.org/wang-yi> <http://example.org/name> "Wang Yi"@en .\\n'
     """
     fmt = _RDF_FORMATS[media_type]
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N3):

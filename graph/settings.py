@@ -21,7 +21,8 @@ class Settings(BaseSettings):
     query_workers: int = Field(4, gt=0, le=64, description="SPARQL queries the service runs at once")
     sparql_query_url: str = Field("", description="Query endpoint of a SPARQL store (default: STORE/query)")
     sparql_update_url: str = Field("", description="Update endpoint of a SPARQL store (default: STORE/update)")
-    sparql_store_url: str = Field("", description="Graph Store Protocol endpoint of a SPARQL store (default: STORE/store)")
+    sparql_store_url: str = Field("", description="Graph Store Protocol endpoint of a SPARQL store "
+                                                   "(default: STORE/store)")
     neo4j_uri: str = Field("", validation_alias=AliasChoices("NEO4J_URI", "KG_NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "KG_NEO4J_USER"))
     neo4j_password: str = Field("", validation_alias=AliasChoices("NEO4J_PASSWORD", "KG_NEO4J_PASSWORD"))

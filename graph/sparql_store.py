@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Iterable, Iterator
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -28,6 +29,7 @@ from .store import StoreError, to_quads
 __all__ = ["SparqlStore"]
 
 _RESULTS_JSON = "application/sparql-results+json"
+_FORM = "application/x-www-form-urlencoded"
 _ACCEPT = f"{_RESULTS_JSON}, application/sparql-results+xml;q=0.9, application/n-triples;q=0.8"
 
 
@@ -56,6 +58,7 @@ class SparqlStore:
     """
 
     graph_list_ttl = 5.0
+    batch_bytes = 8_000_000
 
     def __init__(self, location: str, *, create: bool = False, query_url: str | None = None,
                  update_url: str | None = None, store_url: str | None = None, timeout: float | None = None):
@@ -72,6 +75,8 @@ class SparqlStore:
         self._graphs: tuple[float, list[str]] | None = None
 
     def _request(self, method: str, url: str, **kwargs) -> httpx.Response:
+        if self._client.is_closed:
+            self._client = httpx.Client(timeout=httpx.Timeout(self.timeout, connect=5.0), follow_redirects=False)
         try:
             return self._client.request(method, url, **kwargs)
         except httpx.TimeoutException:
@@ -92,8 +97,8 @@ class SparqlStore:
         """The server's named graphs (kept for a few seconds between calls)."""
         if not fresh and self._graphs and time.monotonic() - self._graphs[0] < self.graph_list_ttl:
             return self._graphs[1]
-        r = self._check(self._request("POST", self.query_url, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"},
-                                      headers={"Accept": _RESULTS_JSON}), "query")
+        r = self._check(self._request("POST", self.query_url, headers={"Accept": _RESULTS_JSON},
+                                      data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"}), "query")
         graphs = sorted(b["g"]["value"] for b in r.json()["results"]["bindings"] if b["g"]["type"] == "uri")
         self._graphs = (time.monotonic(), graphs)
         return graphs
@@ -115,7 +120,8 @@ class SparqlStore:
         elif default_graph is not None or use_default_graph_as_union:
             # Naming a default graph empties the named ones unless they are named too.
             data += [("named-graph-uri", g) for g in self.named_graphs()]
-        r = self._check(self._request("POST", self.query_url, data=data, headers={"Accept": _ACCEPT}), "query")
+        r = self._check(self._request("POST", self.query_url, content=urlencode(data),
+                                      headers={"Accept": _ACCEPT, "Content-Type": _FORM}), "query")
         media = r.headers.get("content-type", "").split(";")[0].strip().lower()
         if media in (_RESULTS_JSON, "application/json"):
             return ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
@@ -149,13 +155,28 @@ class SparqlStore:
         return ox.parse(io.BytesIO(r.content), ox.RdfFormat.N_TRIPLES)
 
     def replace_all(self, graphs: Iterable[tuple[URIRef, Graph]]) -> int:
-        """Put each named graph, then delete the server's other named graphs."""
-        written = set()
+        """Put each named graph, then delete the server's other named graphs. A graph
+        that comes in parts is sent in batches: put with the first, added to (``POST``)
+        with the others."""
+        written: set[str] = set()
+        batch_name, batch, size = None, [], 0
+
+        def send() -> None:
+            method = "POST" if batch_name in written else "PUT"
+            self._check(self._request(method, self.store_url, params={"graph": batch_name}, content=b"".join(batch),
+                                      headers={"Content-Type": "application/n-triples"}), "graph upload")
+            written.add(batch_name)
+
         for name, g in graphs:
             body = ox.serialize((q.triple for q in to_quads([(name, g)])), None, ox.RdfFormat.N_TRIPLES)
-            self._check(self._request("PUT", self.store_url, params={"graph": str(name)}, content=body,
-                                      headers={"Content-Type": "application/n-triples"}), "graph upload")
-            written.add(str(name))
+            if batch and (batch_name != str(name) or size + len(body) > self.batch_bytes):
+                send()
+                batch, size = [], 0
+            batch_name = str(name)
+            batch.append(body)
+            size += len(body)
+        if batch:
+            send()
         for stale in set(self.named_graphs(fresh=True)) - written:
             r = self._request("DELETE", self.store_url, params={"graph": stale})
             if r.status_code != 404:
