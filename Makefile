@@ -4,9 +4,15 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STORE  ?= data/store
 
-.PHONY: run setup build test eval clean
+.PHONY: run serve setup build query test eval bench clean
 
-run: setup build
+# The main job: build the graph from the bundled report (when there is none yet) and serve it.
+run: serve
+
+serve: setup
+	$(BIN)/kg serve --store $(STORE)
+
+query: build
 	$(BIN)/kg stats --store $(STORE)
 	$(BIN)/kg query @graph/queries/who_met_whom_top.rq --store $(STORE)
 
@@ -27,6 +33,9 @@ test: setup
 eval: build
 	$(BIN)/kg export --store $(STORE) --format turtle --out data/graph.ttl
 	$(BIN)/python ../shared/tools/kgeval.py --graph data/graph.ttl --gold ../shared/gold/dev.jsonl
+
+bench: setup
+	$(BIN)/kg bench
 
 clean:
 	rm -rf data build *.egg-info
