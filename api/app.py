@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 # Each module has a ``router``. Optional ones join when they are installed and import cleanly.
 ROUTER_MODULES: tuple[str, ...] = ("api.routes.sparql", "api.routes.persons", "api.routes.events",
                                    "api.routes.organizations", "api.routes.stats", "api.routes.resources",
-                                   "api.routes.export")
+                                   "api.routes.export", "api.routes.viz", "api.routes.home")
 OPTIONAL_ROUTER_MODULES: tuple[str, ...] = ("api.routes.cypher",)
 
 _STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
