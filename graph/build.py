@@ -402,8 +402,10 @@ class ReportGraphBuilder:
             node = self._mention_node(g, m)
             g.add((e, CRD.concludes if m.role == "concludes" else CRD.about, node))
             g.add((node, PROV.wasDerivedFrom, src))
-            if m.role == "concludes":
+            curated = self.ref.agreements.get(m.key) if m.key else None
+            if m.role == "concludes" and not (curated and curated.date):
                 g.add((node, SCHEMA.dateCreated, Literal(entry.date_begin.isoformat(), datatype=XSD.date)))
+            if m.role == "concludes" and not (curated and curated.parties):
                 parties = [a for a in actors if "/organization/" in str(a)] or \
                     [a for a in actors if "/country/" in str(a)]
                 for a in parties:

@@ -9,7 +9,7 @@ own. Projects are found by their curated forms.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ontology.reference import ReferenceData
 
@@ -42,6 +42,7 @@ class DocumentFind:
     title: str  # normalized
     start: int
     end: int
+    nested: bool = False  # cited inside another document's title (the protocol extending it)
 
 
 class DocumentFinder:
@@ -70,7 +71,8 @@ class DocumentFinder:
             spans.append(m.span())
             out.extend(self._titled(m.group(1), m.start(1), m.end(1)))
             for inner in _INNER.finditer(m.group(1)):
-                out.extend(self._titled(inner.group(1), m.start(1) + inner.start(1), m.start(1) + inner.end(1)))
+                out.extend(replace(d, nested=True) for d in
+                           self._titled(inner.group(1), m.start(1) + inner.start(1), m.start(1) + inner.end(1)))
         for m in _SIGNED_UNTITLED.finditer(text):
             title = normalize_title(m["title"])
             if any(a <= m.start("title") < b for a, b in spans) or re.match(r"^(一|两|多|若干|相关|该|此|这|双边|合作)", title):
@@ -131,7 +133,7 @@ class DocumentStage:
             text = entry.title if base == tp.start else entry.paragraph
             clause = _clause(text, d.start, d.end)
             role = "about"
-            if d.kind == "agreement" and entry.plover == "AGREE" and _SIGNED.search(clause):
+            if d.kind == "agreement" and not d.nested and entry.plover == "AGREE" and _SIGNED.search(clause):
                 role = "concludes"
             entry.mentions.append(Mention(d.kind, d.key, d.title, entry.passage.start, entry.passage.end, role))
         return entry

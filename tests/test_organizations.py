@@ -146,3 +146,22 @@ def test_projects_with_partners_and_events(store, key, partner, min_events):
     if partner:
         rows = q(store, f"""SELECT ?p WHERE {{ id:project\\/{key} crd:partner ?p }}""")
         assert ID + partner in {r["p"] for r in rows}
+
+
+@pytest.mark.parametrize("key,date,parties", [
+    ("cn-ru-good-neighbourliness-treaty-2001", "2001-07-16", {"country/CN", "country/RU"}),
+    ("new-start", "2010-04-08", {"country/RU", "country/US"}),
+    ("jcpoa", "2015-07-14", {"country/IR", "country/CN", "country/RU", "country/US"}),
+    ("open-skies-treaty", "1992-03-24", {"country/RU", "country/US"}),
+    # cited inside the title of the 2020 protocol that extends it: its date stays 2009
+    ("cn-ru-missile-launch-notification-agreement-2009", "2009-10-13", {"country/CN", "country/RU"}),
+    ("cn-ru-missile-launch-notification-extension-protocol-2020", "2020-12-15", {"country/CN", "country/RU"}),
+    ("cn-ru-ilrs-mou-2021", "2021-03-09", {"country/CN", "country/RU"}),
+    ("cn-eaeu-trade-economic-cooperation-agreement-2018", "2018-05-17", {"organization/eaeu", "country/CN"}),
+    ("brics-economic-partnership-strategy-2025", "2020-11-17", {"organization/brics"}),
+])
+def test_agreements_with_dates_and_parties(store, key, date, parties):
+    rows = q(store, f"""SELECT ?d ?p WHERE {{ id:agreement\\/{key} a crd:Agreement ; schema:dateCreated ?d ;
+                         crd:party ?p }}""")
+    assert {r["d"] for r in rows} == {date}
+    assert parties <= {r["p"].removeprefix(ID) for r in rows}
