@@ -201,6 +201,23 @@ def _first(f: dict, prop) -> object:
 def who_met_whom(store, person: str | None = None, *, counterpart: str | None = None,
                  since: dt.date | None = None, until: dt.date | None = None, framework: str | None = None,
                  type: str | None = None) -> list[Meeting]:
+    # A person's unfiltered meetings are what the service is asked most: kept per store
+    # generation (one entry per person, so the cache stays bounded).
+    if person is not None and counterpart is None and since is None and until is None \
+            and framework is None and type is None:
+        return list(_meetings_of(store, person))
+    return _who_met_whom(store, person, counterpart=counterpart, since=since, until=until,
+                         framework=framework, type=type)
+
+
+@per_generation
+def _meetings_of(store, person: str) -> tuple[Meeting, ...]:
+    return tuple(_who_met_whom(store, person))
+
+
+def _who_met_whom(store, person: str | None = None, *, counterpart: str | None = None,
+                  since: dt.date | None = None, until: dt.date | None = None, framework: str | None = None,
+                  type: str | None = None) -> list[Meeting]:
     """Who met whom, as the data contract defines it: two persons who act in one event
     whose PLOVER type is CONSULT or AGREE. One entry per pair and event, by date.
 
@@ -380,3 +397,6 @@ def event_roles(rows, lf: dict, refs: dict[str, Ref]) -> list[EventRole]:
 
 def _rank(role: str) -> int:
     return _ROLE_ORDER.index(role) if role in _ROLE_ORDER else len(_ROLE_ORDER)
+
+
+who_met_whom.__doc__ = _who_met_whom.__doc__

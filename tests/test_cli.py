@@ -73,3 +73,13 @@ def test_not_a_report(tmp_path):
     p.write_text("hello\n", encoding="utf-8")
     r = kg("build", "--source", str(p), "--store", str(tmp_path / "s"))
     assert r.returncode == 3 and "not a China–Russia Dialogue report" in r.stderr
+
+
+def test_the_readme_example_query(cli_store):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    r = kg("query", "@" + str(root / "graph/queries/who_met_whom_top.rq"), "--store", str(cli_store),
+           "--format", "json")
+    rows = json.loads(r.stdout)["rows"]
+    assert rows[0] == {"a_en": "Sergey Lavrov", "b_en": "Wang Yi", "events": "16"}
