@@ -252,6 +252,8 @@ class ReportGraphBuilder:
 
     def __init__(self, ref: ReferenceData):
         self.ref = ref
+        self._tables = {"person": ref.persons, "organization": ref.organizations, "place": ref.places,
+                        "agreement": ref.agreements, "project": ref.projects}
 
     def build(self, report: Report) -> Graph:
         """All of one report's triples in one graph (small reports, tests)."""
@@ -470,9 +472,7 @@ class ReportGraphBuilder:
         mint = getattr(iris, m.kind)
         if m.key:
             n = mint(m.key)
-            table = {"person": self.ref.persons, "organization": self.ref.organizations, "place": self.ref.places,
-                     "agreement": self.ref.agreements, "project": self.ref.projects}[m.kind]
-            known = table.get(m.key)
+            known = self._tables[m.kind].get(m.key)
             if not m.inferred and len(m.surface) > 1 and (known is None or m.surface != known.zh):
                 g.add((n, SKOS.altLabel, Literal(m.surface, lang="zh")))  # the form this passage used
             return n
