@@ -110,6 +110,7 @@ class Office:
     portfolio: str = ""
     host: str | None = None
     leads_at_summits: bool = False  # a head of government who, not the head of state, attends summits
+    plural: bool = False  # several people hold it at once (vice premiers, deputy ministers, spokespersons)
     note: str = ""
     source: str = ""
 
@@ -123,7 +124,12 @@ class OfficeTerm:
     source: str
 
     def covers(self, day: dt.date) -> bool:
+        """The term may cover ``day``: a date known to the month covers the whole month."""
         return (self.start is None or self.start.first <= day) and (self.end is None or day <= self.end.last)
+
+    def surely_covers(self, day: dt.date) -> bool:
+        """The term covers ``day`` whichever day of a month-only date is meant."""
+        return (self.start is None or self.start.last <= day) and (self.end is None or day <= self.end.first)
 
 
 @dataclass(frozen=True)
@@ -203,18 +209,19 @@ class ReferenceData:
     agreements: dict[str, Agreement] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     sections: list[SectionHeading] = field(default_factory=list)
+    _by_office: tuple[int, dict[str, list[OfficeTerm]]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> ReferenceData:
         d = Path(directory) if directory else DATA_DIR
         ref = cls()
-        ref.persons = _merge(_jsonl_dir(d / "persons", Person), "persons/*.jsonl")
-        ref.organizations = _merge(_jsonl_dir(d / "organizations", Organization), "organizations/*.jsonl")
-        ref.places = _merge(_jsonl(d / "places.jsonl", Place), "places.jsonl")
-        ref.offices = _merge(_jsonl(d / "offices.jsonl", Office), "offices.jsonl")
-        ref.agreements = _merge(_jsonl(d / "agreements.jsonl", Agreement), "agreements.jsonl")
-        ref.projects = _merge(_jsonl(d / "projects.jsonl", Project), "projects.jsonl")
-        for row, where in _tsv(d / "office_holders.tsv"):
+        ref.persons = _merge(_jsonl_kind(d, "persons", Person), "persons")
+        ref.organizations = _merge(_jsonl_kind(d, "organizations", Organization), "organizations")
+        ref.places = _merge(_jsonl_kind(d, "places", Place), "places")
+        ref.offices = _merge(_jsonl_kind(d, "offices", Office), "offices")
+        ref.agreements = _merge(_jsonl_kind(d, "agreements", Agreement), "agreements")
+        ref.projects = _merge(_jsonl_kind(d, "projects", Project), "projects")
+        for row, where in _tsv_kind(d, "office_holders"):
             ref.terms.append(OfficeTerm(row["office"], row["person"], PartialDate.parse(row.get("start"), where),
                                         PartialDate.parse(row.get("end"), where), row.get("source", "")))
         for row, _ in _tsv(d / "office_words.tsv"):
@@ -223,7 +230,7 @@ class ReferenceData:
             ref.frameworks[row["code"]] = Framework(
                 row["code"], row["id"], row.get("kind", ""), row["zh"], row.get("en", ""),
                 _split(row.get("zh_aliases")), _split(row.get("en_aliases")), row.get("source", ""))
-        for row, where in _tsv(d / "memberships.tsv"):
+        for row, where in _tsv_kind(d, "memberships"):
             ref.memberships.append(Membership(row["org"], row["member"], row.get("role", "member"),
                                               PartialDate.parse(row.get("start"), where),
                                               PartialDate.parse(row.get("end"), where), row.get("source", "")))
@@ -239,8 +246,29 @@ class ReferenceData:
     # -- queries -------------------------------------------------------------------------
 
     def holders(self, office: str, day: dt.date) -> list[str]:
-        """Ids of the persons holding ``office`` on ``day``."""
-        return sorted({t.person for t in self.terms if t.office == office and t.covers(day)})
+        """Ids of the persons holding ``office`` on ``day``.
+
+        An office with one holder at a time changes hands on the day the successor
+        starts; where the dates leave the handover open (both known to the month), the
+        term that surely covers the day decides, and without one both are returned.
+        """
+        terms = [t for t in self._terms_by_office().get(office, ()) if t.covers(day)]
+        off = self.offices.get(office)
+        if len(terms) > 1 and off is not None and not off.plural:
+            sure = [t for t in terms if t.surely_covers(day)]
+            if len(sure) > 1:
+                latest = max(t.start.first for t in sure if t.start)
+                sure = [t for t in sure if t.start and t.start.first == latest]
+            terms = sure or terms
+        return sorted({t.person for t in terms})
+
+    def _terms_by_office(self) -> dict[str, list[OfficeTerm]]:
+        if self._by_office is None or self._by_office[0] != len(self.terms):
+            index: dict[str, list[OfficeTerm]] = defaultdict(list)
+            for t in self.terms:
+                index[t.office].append(t)
+            self._by_office = (len(self.terms), dict(index))
+        return self._by_office[1]
 
     def offices_held(self, person: str) -> list[OfficeTerm]:
         return [t for t in self.terms if t.person == person]
@@ -261,9 +289,9 @@ class ReferenceData:
         """Cross-file consistency: references resolve, no surface form names two entities."""
         for t in self.terms:
             if t.office not in self.offices:
-                raise ReferenceDataError("office_holders.tsv", f"unknown office {t.office!r}")
+                raise ReferenceDataError("office_holders", f"unknown office {t.office!r}")
             if t.person not in self.persons:
-                raise ReferenceDataError("office_holders.tsv", f"unknown person {t.person!r} (add it to persons/)")
+                raise ReferenceDataError("office_holders", f"unknown person {t.person!r} (add it to persons/)")
         for o in self.organizations.values():
             if o.parent and o.parent not in self.organizations:
                 raise ReferenceDataError("organizations/", f"{o.id}: unknown parent {o.parent!r}")
@@ -288,7 +316,11 @@ def _tsv(path: Path) -> Iterator[tuple[dict[str, str], str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t")
         for n, row in enumerate(reader, start=2):
-            yield {k.strip(): (v or "").strip() for k, v in row.items() if k}, f"{path.name}:{n}"
+            yield {k.strip(): (v or "").strip() for k, v in row.items() if k}, f"{_where(path)}:{n}"
+
+
+def _where(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}" if path.parent.name != "data" else path.name
 
 
 def _jsonl(path: Path, cls: type) -> Iterator[tuple[object, str]]:
@@ -300,7 +332,7 @@ def _jsonl(path: Path, cls: type) -> Iterator[tuple[object, str]]:
             line = line.strip()
             if not line or line.startswith("//"):
                 continue
-            where = f"{path.parent.name}/{path.name}:{n}" if path.parent.name != "data" else f"{path.name}:{n}"
+            where = f"{_where(path)}:{n}"
             try:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -320,9 +352,20 @@ def _jsonl(path: Path, cls: type) -> Iterator[tuple[object, str]]:
             yield cls(**kw), where
 
 
-def _jsonl_dir(d: Path, cls: type) -> Iterable[tuple[object, str]]:
-    for path in sorted(d.glob("*.jsonl")) if d.exists() else ():
+def _kind_files(d: Path, kind: str, ext: str) -> list[Path]:
+    """A kind's data lives in ``KIND.ext``, in ``KIND/*.ext`` (one file per area), or both."""
+    folder = d / kind
+    return [d / f"{kind}.{ext}", *(sorted(folder.glob(f"*.{ext}")) if folder.is_dir() else ())]
+
+
+def _jsonl_kind(d: Path, kind: str, cls: type) -> Iterable[tuple[object, str]]:
+    for path in _kind_files(d, kind, "jsonl"):
         yield from _jsonl(path, cls)
+
+
+def _tsv_kind(d: Path, kind: str) -> Iterable[tuple[dict[str, str], str]]:
+    for path in _kind_files(d, kind, "tsv"):
+        yield from _tsv(path)
 
 
 def _merge(items: Iterable[tuple[object, str]], what: str) -> dict:
