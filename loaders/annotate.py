@@ -1,6 +1,6 @@
 """Annotation stages over chronicle entries, each with one job:
 
-- ``EventTyper``: PLOVER type and form from the rules in ``event_types.tsv``;
+- ``EventTyper``: PLOVER type and form from the rules in ``rules/event_types.tsv``;
 - ``MentionStage``: entity mentions in title and paragraph (``MentionFinder``);
 - ``ParticipantStage``: which persons took part and in what role, and the
   participants an entry names only by office (中俄外长通电话), inferred from who held
@@ -13,15 +13,14 @@ import csv
 import re
 from dataclasses import dataclass, replace
 
-from ontology import DATA_DIR
 from ontology.reference import ReferenceData
+from ontology.rules import RULES_DIR, Rules
 
-from .lines import tidy
 from .mentions import MentionFinder, locate
 from .records import ChronicleEntry, Mention
 
-INTERACTION_TYPES = frozenset({"CONSULT", "AGREE"})
-_ONLINE = re.compile(r"视频|在线|线上|网络会议|网络研讨|云端|远程|以视频|通过视频|网上")
+_CUES = Rules.load()
+_ONLINE = _CUES.cue("online")
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,14 @@ class EventTyper:
     ('CONSULT', 'phone_call')
     """
 
+    requires = ("entry.title", "entry.paragraph")
+    assigns = ("entry.plover", "entry.form", "entry.online")
+
     def __init__(self, rules: list[TypingRule]):
         self.rules = rules
 
     @classmethod
-    def from_file(cls, path=DATA_DIR / "event_types.tsv") -> EventTyper:
+    def from_file(cls, path=RULES_DIR / "event_types.tsv") -> EventTyper:
         rules = []
         with open(path, encoding="utf-8", newline="") as fh:
             rows = csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t")
@@ -79,6 +81,9 @@ class EventTyper:
 class MentionStage:
     """Entity mentions of an entry's title and paragraph, with source offsets."""
 
+    requires = ("report.text", "entry.title", "entry.paragraph", "entry.title_passage", "entry.passage")
+    assigns = ("entry.mentions", "entry.title_mentions")
+
     def __init__(self, finder: MentionFinder):
         self.finder = finder
 
@@ -100,25 +105,25 @@ class MentionStage:
         return entry
 
 
-_TAKES_PART = re.compile(r"主持|出席|参加|参与|与会|陪同|率团|率领|致辞|发言")
+_TAKES_PART = _CUES.cue("takes_part")
 _BOOK_TITLE = re.compile(r"《[^》]*》")
-_OFFICIALS_OF = re.compile(r"部|司|局|级|机构|部门|委员会|代表团|政府")
-_REFERS_TO = re.compile(r"^(达成|商定|确定|签署|批准|指示|的?(共识|协议|指示|倡议|重要|决定|要求|精神|讲话|贺电|贺信|会晤成果))")
-_BY_REFERENCE = re.compile(r"(根据|按照|落实|遵照|依据|依照|执行|贯彻)")
+_OFFICIALS_OF = _CUES.cue("officials_of")
+_REFERS_TO = _CUES.cue("refers_to")
+_BY_REFERENCE = _CUES.cue("by_reference")
 
 
 def _hosts(text: str, people: list[Mention]) -> set[str]:
     """Who chaired: the persons after 由 in 会议由X主持, or the subjects of X与Y共同主持."""
     out: set[str] = set()
-    for m in re.finditer(r"主持", text):
+    for m in _CUES.cue("chairs").finditer(text):
         start = max(text.rfind(ch, 0, m.start()) for ch in "。；，") + 1
         segment = text[start:m.start()]
         if "由" in segment:
             segment = segment[segment.rindex("由"):]
-        elif re.search(r"(在|出席|参加|会见|会晤)", segment):
+        elif _CUES.cue("not_chair_clause").search(segment):
             continue  # 在X主持的会议上 names the chair, handled above only with 由
         out.update(p.surface for p in people if p.surface in segment)
-    for m in re.finditer(r"在(?P<seg>[^。；，]{1,40}?)主持的", text):
+    for m in _CUES.cue("chaired_meeting").finditer(text):
         out.update(p.surface for p in people if p.surface in m["seg"])
     return out
 
@@ -133,13 +138,12 @@ def _clause_at(text: str, surface: str) -> str:
     return text[start:min(ends) if ends else len(text)]
 
 
-_COUNTRY_PAIR_OFFICE = re.compile(r"^(?P<countries>[\u4e00-\u9fff]{2,4}?)(?:两国|三国|四国|双方)?(?P<role>[\u4e00-\u9fff]{2,5})")
-
-
 class ChapterMentionStage:
     """Persons, organizations and countries the analytical chapters name, paragraph by paragraph."""
 
     KINDS = ("person", "organization", "country")
+    requires = ("report.chapters",)
+    assigns = ("report.chapter_mentions",)
 
     def __init__(self, finder: MentionFinder):
         self.finder = finder
@@ -164,6 +168,9 @@ class ParticipantStage:
     speaker. An entry whose title names offices and no persons (中俄外长通电话) gets
     the holders of those offices on its date, marked as inferred.
     """
+
+    requires = ("entry.mentions", "entry.form", "entry.date_begin", "entry.title", "entry.paragraph")
+    assigns = ("entry.mentions",)
 
     def __init__(self, ref: ReferenceData, finder: MentionFinder):
         self.ref = ref
@@ -191,7 +198,7 @@ class ParticipantStage:
             elif m.surface in hosts:
                 role = "host"
             elif entry.form == "statement" and re.search(
-                    rf"{re.escape(m.surface)}[^。]{{0,6}}(表示|指出|说|强调|认为|宣布|称)", text):
+                    rf"{re.escape(m.surface)}[^。]{{0,6}}{_CUES.cue('speaks').pattern}", text):
                 role = "speaker"
             roles.append(replace(m, role=role))
         inferred = self._inferred(entry, {m.key for m in people if m.key})
@@ -220,18 +227,18 @@ class ParticipantStage:
         before = text[max(i - 10, 0):i] if i >= 0 else ""
         role = m.role or "participant"
         if m.kind == "place":
-            if not in_title and not (re.search(r"[在于]$", before) or re.match(r"(举行|举办|召开|开幕|闭幕|进行)", after)):
+            if not in_title and not (_CUES.cue("held_at_before").search(before)
+                                     or _CUES.cue("held_at_after").match(after)):
                 role = "mentioned"
         elif m.kind == "organization" and not in_title:
             clause = _clause_at(text, m.surface)
-            if re.match(r"(框架|议程|改革|决议|宪章|问题|成立\d|机制内|平台上|成员国|各国|国家|观察员国)", after) or \
-                    re.search(r"(就|关于|讨论了?|改革|支持|反对|加强|包括)$", before):
+            if _CUES.cue("org_topic_after").match(after) or _CUES.cue("org_topic_before").search(before):
                 role = "mentioned"
-            elif person_level and not re.match(r"(长|副部长|部长|发言人|官方代表|第一副|主任|主席|代表)", after) \
+            elif person_level and not _CUES.cue("official_after").match(after) \
                     and not _TAKES_PART.search(clause):
                 role = "mentioned"
         elif m.kind == "country" and not in_title:
-            if re.match(r"(问题|局势|内政|事务)", after) and not re.search(r"[和与同及、]$", before):
+            if _CUES.cue("country_topic_after").match(after) and not _CUES.cue("joined_before").search(before):
                 role = "mentioned"
         return replace(m, role=role)
 
@@ -255,7 +262,7 @@ class ParticipantStage:
                                    f"organization:{org.id}"))
                 continue
             ancestors = self.ref.org_ancestors(org.id)
-            if ancestors and re.search(r"(会议|会晤|峰会|年会|论坛)$", m.surface):
+            if ancestors and _CUES.cue("series").search(m.surface):
                 out.append(replace(m, role="series"))
             else:
                 out.append(m)
@@ -289,7 +296,7 @@ class ParticipantStage:
     def _historical(clause: str, entry: ChronicleEntry) -> bool:
         """A clause about an earlier year (条约是江泽民和普京于2001年签署的) mentions, it does not report."""
         clause = _BOOK_TITLE.sub("", clause)
-        years = [int(y) for y in re.findall(r"(?:^|于|在|自|从)\s*((?:19|20)\d{2})\s*年", clause)]
+        years = [int(y) for y in _CUES.cue("historical_year").findall(clause)]
         return bool(years) and max(years) < entry.date_begin.year - 1
 
     def _inferred(self, entry: ChronicleEntry, named: set[str]) -> list[Mention]:
@@ -351,8 +358,8 @@ class ParticipantStage:
                 inside = [f for f in names if f.start <= p < f.end]
                 prefix = inside[0].surface[:p - inside[0].start] if inside else ""
                 if inside and role in self._MEMBER_ROLES and day is not None and \
-                        re.search(r"(成员国|国家|各国)$", prefix) and not _OFFICIALS_OF.search(prefix) and \
-                        re.search(re.escape(word) + r"(理事会|会议|视频会议|会晤|峰会)", inside[0].surface):
+                        _CUES.cue("member_states").search(prefix) and not _OFFICIALS_OF.search(prefix) and \
+                        re.search(re.escape(word) + _CUES.cue("council_of").pattern, inside[0].surface):
                     # 上海合作组织成员国外长理事会: a council of the member states' ministers
                     for code in self._members_of_body(inside[0].key, day):
                         office_id = self._office_for(role, code, "")
@@ -401,7 +408,7 @@ class ParticipantStage:
     def _member_states(self, found, text: str, p: int, day) -> tuple[list[str], int]:
         """Member states of the organization named right before a role word, on ``day``."""
         orgs = [f for f in found if f.kind == "organization" and f.end <= p and p - f.end <= 4
-                and re.fullmatch(r"(成员国|各国|国家|的)?", text[f.end:p])]
+                and _CUES.cue("org_of_members").fullmatch(text[f.end:p])]
         if not orgs or day is None:
             return [], p
         org = orgs[-1].key
@@ -424,7 +431,7 @@ class ParticipantStage:
             if leader:
                 return leader[0].id
         cands = [o for o in self.ref.offices.values() if o.role == role and o.country == country]
-        words = [w for w in re.split(r"问题|事务|和|、", topic.strip("两国双方的")) if len(w) >= 2]
+        words = [w for w in _CUES.cue("topic_split").split(topic.strip("两国双方的")) if len(w) >= 2]
         if len(cands) > 1 and words:
             narrowed = [o for o in cands if any(w in o.zh or any(w in a for a in o.zh_aliases) for w in words)]
             cands = narrowed or cands

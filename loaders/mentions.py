@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import jieba
 
-from ontology import DATA_DIR
+from ontology.rules import RULES_DIR
 from ontology.reference import ReferenceData, by_surface
 
 from .records import Mention
@@ -43,7 +43,7 @@ class Found:
 class NamePatterns:
     """Cue words and character sets for names the reference data does not know."""
 
-    def __init__(self, path=DATA_DIR / "name_patterns.json"):
+    def __init__(self, path=RULES_DIR / "name_patterns.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
         translit = "".join(sorted(set(data["translit_chars"])))
         surnames = "".join(sorted(set(data["surnames"])))
