@@ -10,19 +10,24 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-__all__ = ["Ref", "Evidence", "Meeting", "PersonSummary", "OfficeHeld", "EventRole", "PersonDetail",
+__all__ = ["Named", "Ref", "Evidence", "Meeting", "PersonSummary", "OfficeHeld", "EventRole", "PersonDetail",
            "EventSummary", "Actor", "EventDetail", "MembershipInfo", "OrganizationDetail", "WorkSummary",
            "Statement", "NodeDescription"]
 
 
-class Ref(BaseModel):
-    """A node of the graph, named for people and for programs."""
+class Named(BaseModel):
+    """What every answer about a node starts with: its id, IRI and names."""
 
     id: str = Field(description="Local name of the IRI; the id used in this API's paths")
-    kind: str = Field(description="person, organization, country, place, event, framework, office …")
     iri: str
     label: str = Field(description="English label where known, else Chinese")
     labels: dict[str, str] = Field(default_factory=dict, description="Preferred label by language (zh, en, ru)")
+
+
+class Ref(Named):
+    """A node of the graph, named for people and for programs."""
+
+    kind: str = Field(description="person, organization, country, place, event, framework, office …")
 
 
 class Evidence(BaseModel):
@@ -39,14 +44,14 @@ class Evidence(BaseModel):
 
 
 class Meeting(BaseModel):
-    """Two persons who acted in one CONSULT or AGREE event (the contract's who met whom)."""
+    """Two persons who acted in one meeting event (the contract's who met whom)."""
 
     person: Ref
     counterpart: Ref
     date: dt.date | None = Field(None, description="First day of the event")
     end_date: dt.date | None = None
     event: Ref
-    type: str = Field(description="PLOVER type of the event: CONSULT or AGREE")
+    type: str = Field(description="PLOVER type of the event, a meeting type (CONSULT, AGREE)")
     form: str | None = Field(None, description="phone_call, video_conference, meeting, signing …")
     places: list[Ref] = Field(default_factory=list)
     frameworks: list[Ref] = Field(default_factory=list)
@@ -56,11 +61,7 @@ class Meeting(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-class PersonSummary(BaseModel):
-    id: str
-    iri: str
-    label: str
-    labels: dict[str, str] = Field(default_factory=dict)
+class PersonSummary(Named):
     alt_labels: list[str] = Field(default_factory=list, description="Other forms met in the text")
     pinyin: str | None = Field(None, description="Pinyin of the Chinese name, with tones")
     score: float | None = Field(None, description="How well the search matched (100 = exactly)")
@@ -129,11 +130,7 @@ class MembershipInfo(BaseModel):
     end: str | None = None
 
 
-class OrganizationDetail(BaseModel):
-    id: str
-    iri: str
-    label: str
-    labels: dict[str, str] = Field(default_factory=dict)
+class OrganizationDetail(Named):
     alt_labels: list[str] = Field(default_factory=list)
     types: list[str] = Field(default_factory=list, description="Classes of the node (local names)")
     notation: str | None = Field(None, description="Framework code (SCO, BRICS …) where it has one")
@@ -146,13 +143,9 @@ class OrganizationDetail(BaseModel):
     events: list[EventRole] = Field(default_factory=list)
 
 
-class WorkSummary(BaseModel):
+class WorkSummary(Named):
     """An agreement or a project."""
 
-    id: str
-    iri: str
-    label: str
-    labels: dict[str, str] = Field(default_factory=dict)
     parties: list[Ref] = Field(default_factory=list, description="Parties (agreements) or partners (projects)")
     events: list[Ref] = Field(default_factory=list, description="Events about it or concluding it")
 

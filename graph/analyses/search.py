@@ -12,12 +12,13 @@ import datetime as dt
 from collections import defaultdict
 
 import pyoxigraph as ox
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..errors import InvalidParameter
 from ..rdf import iris
 from ..sparql import named as sparql
 from . import events, nodes, people
+from .models import Named
 from .nodes import per_generation
 
 __all__ = ["SearchHit", "search", "KINDS"]
@@ -26,14 +27,10 @@ __all__ = ["SearchHit", "search", "KINDS"]
 KINDS = ("person", "organization", "event")
 
 
-class SearchHit(BaseModel):
+class SearchHit(Named):
     """A node whose name (or, for an event, title or paragraph) matches the words searched."""
 
-    id: str = Field(description="Local name of the IRI")
     kind: str = Field(description="person, organization, framework, country or event")
-    iri: str
-    label: str = Field(description="English label where known, else Chinese")
-    labels: dict[str, str] = Field(default_factory=dict, description="Preferred label by language")
     score: float = Field(description="100 for a name exactly as written; lower for looser matches")
     date: dt.date | None = Field(None, description="First day, for an event")
 

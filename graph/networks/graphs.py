@@ -71,6 +71,8 @@ def organization_network(store, organization: str, *, since: dt.date | None = No
     ------
     UnknownId
         For an id the graph does not have (with close matches).
+    InvalidParameter
+        For ``since`` after ``until``.
 
     Examples
     --------

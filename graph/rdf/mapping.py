@@ -165,31 +165,28 @@ def reference_graph(ref: ReferenceData) -> Graph:
                 g.add((n, prop, lit))
         _source(g, n, m.source)
     for a in ref.agreements.values():
-        n = iris.agreement(a.id)
-        g.add((n, RDF.type, CRD.Agreement))
-        _labels(g, n, a.zh, a.en, a.ru, a.zh_aliases, a.en_aliases)
-        if a.type:
-            g.add((n, SCHEMA.additionalType, Literal(a.type)))
-        if a.date:
-            g.add((n, SCHEMA.dateCreated, _date(PartialDate(a.date))))
-        for party in a.parties:
-            g.add((n, CRD.party, _agent(ref, party)))
-        _source(g, n, a.source)
+        _work(g, ref, iris.agreement(a.id), CRD.Agreement, a, (SCHEMA.dateCreated, a.date), CRD.party, a.parties)
     for pr in ref.projects.values():
         n = iris.project(pr.id)
-        g.add((n, RDF.type, CRD.Project))
-        _labels(g, n, pr.zh, pr.en, pr.ru, pr.zh_aliases, pr.en_aliases)
-        if pr.type:
-            g.add((n, SCHEMA.additionalType, Literal(pr.type)))
-        if pr.start:
-            g.add((n, SCHEMA.startDate, _date(PartialDate(pr.start))))
-        for partner in pr.partners:
-            g.add((n, CRD.partner, _agent(ref, partner)))
+        _work(g, ref, n, CRD.Project, pr, (SCHEMA.startDate, pr.start), CRD.partner, pr.partners)
         for pl in pr.places:
             g.add((n, SCHEMA.location, iris.place(pl)))
-        _source(g, n, pr.source)
     _schemes(g, ref)
     return g
+
+
+def _work(g: Graph, ref: ReferenceData, n: URIRef, cls: URIRef, w, dated: tuple[URIRef, str], role: URIRef,
+          agents: Iterable[str]) -> None:
+    """An agreement or a project: its class, names, type, date, parties or partners, source."""
+    g.add((n, RDF.type, cls))
+    _labels(g, n, w.zh, w.en, w.ru, w.zh_aliases, w.en_aliases)
+    if w.type:
+        g.add((n, SCHEMA.additionalType, Literal(w.type)))
+    if dated[1]:
+        g.add((n, dated[0], _date(PartialDate(dated[1]))))
+    for key in agents:
+        g.add((n, role, _agent(ref, key)))
+    _source(g, n, w.source)
 
 
 def _agent(ref: ReferenceData, key: str) -> URIRef:

@@ -71,22 +71,25 @@ class UpdateForbidden(SparqlRequestError):
     code = "update_forbidden"
 
 
-class QueryTimeout(SparqlRequestError):
-    code = "timeout"
+class _OverLimit(SparqlRequestError):
+    """A limit of the service was reached; ``limit`` is the limit, the message names it."""
 
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        super().__init__(f"the query ran longer than the time limit of {seconds:g} s; "
-                         "narrow it down or add a LIMIT")
+    message = ""
 
-
-class ResultTooLarge(SparqlRequestError):
-    code = "result_limit"
-
-    def __init__(self, limit: int):
+    def __init__(self, limit: float):
         self.limit = limit
-        super().__init__(f"the answer has more than {limit} rows or triples, the result-size limit; "
-                         "add a LIMIT (and OFFSET to page through it)")
+        super().__init__(self.message.format(limit=limit))
+
+
+class QueryTimeout(_OverLimit):
+    code = "timeout"
+    message = "the query ran longer than the time limit of {limit:g} s; narrow it down or add a LIMIT"
+
+
+class ResultTooLarge(_OverLimit):
+    code = "result_limit"
+    message = ("the answer has more than {limit} rows or triples, the result-size limit; "
+               "add a LIMIT (and OFFSET to page through it)")
 
 
 class NotAcceptable(SparqlRequestError):
