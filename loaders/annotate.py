@@ -376,10 +376,12 @@ class ParticipantStage:
                 else:
                     if any(f.start <= p < f.end and f.kind == "office" for f in found):
                         continue
-                    codes = [f.key for f in found if f.kind == "country" and clause_start <= f.start and f.end <= p]
+                    # a country named as the office's subject (阿富汗问题特别代表) is no holder's country
+                    states = [f for f in found if f.kind == "country" and clause_start <= f.start and f.end <= p
+                              and not _CUES.cue("country_topic_after").match(text[f.end:p])]
+                    codes = [f.key for f in states]
                     if codes:
-                        last_end = max(f.end for f in found
-                                       if f.kind == "country" and f.end <= p and f.start >= clause_start)
+                        last_end = max(f.end for f in states)
                     else:  # 金砖国家领导人, 上海合作组织成员国外长: the member states' officials
                         codes, last_end = self._member_states(found, text, p, day)
                         if not codes:
