@@ -114,7 +114,7 @@ class DocumentStage:
     """Agreements and projects of each chronicle entry (concluded there or only discussed),
     and those the chapters cite."""
 
-    requires = ("entry.title", "entry.paragraph", "entry.plover", "entry.mentions", "report.chapters")
+    requires = ("entry.title", "entry.paragraph", "entry.mentions", "report.chapters")
     assigns = ("entry.mentions", "report.documents")
 
     def __init__(self, ref: ReferenceData):
@@ -133,7 +133,7 @@ class DocumentStage:
             text = entry.title if base == tp.start else entry.paragraph
             clause = _clause(text, d.start, d.end)
             role = "about"
-            if d.kind == "agreement" and not d.nested and entry.plover == "AGREE" and _SIGNED.search(clause):
+            if d.kind == "agreement" and not d.nested and _SIGNED.search(clause):
                 role = "concludes"
             entry.mentions.append(Mention(d.kind, d.key, d.title, entry.passage.start, entry.passage.end, role))
         return entry
