@@ -4,7 +4,7 @@ so that ``Pipeline.analyze`` can check that every stage finds what it needs.
 
     >>> pipe = Pipeline.default()
     >>> pipe.stage_names
-    ['structure', 'event_type', 'mentions', 'participants', 'chapter_mentions', 'documents', 'figures']
+    ['structure', 'event_type', 'mentions', 'participants', 'meetings', 'chapter_mentions', 'documents', 'figures']
     >>> pipe.analyze()
     []
 
@@ -25,12 +25,15 @@ from pathlib import Path
 from ontology.reference import ReferenceData
 
 from . import get as get_loader
-from .annotate import ChapterMentionStage, EventTyper, MentionStage, ParticipantStage
 from .chronicle import ChronicleSections, parse_chronicle
 from .documents import DocumentStage
+from .event_types import EventTyper
 from .figures import FigureStage
 from .lines import split_lines
-from .mentions import MentionFinder
+from .meetings import MeetingStage
+from .mentions import ChapterMentionStage, MentionFinder, MentionStage
+from .offices import OfficeReader
+from .participants import ParticipantStage
 from .records import Report, ReportInfo
 
 __all__ = ["Pipeline", "Stage", "BUNDLED_REPORT"]
@@ -79,14 +82,16 @@ class Pipeline:
         ref = ref or ReferenceData.load()
         pipe = cls(ref)
         finder = MentionFinder(ref)
+        offices = OfficeReader(ref, finder)
         typer = EventTyper.from_file()
         mentions = MentionStage(finder)
         for stage in (
             Stage("event_type", each_entry(typer), EventTyper.requires, EventTyper.assigns),
             Stage("mentions", lambda rep: each_entry(lambda e: mentions(e, rep.text))(rep),
                   MentionStage.requires, MentionStage.assigns),
-            Stage("participants", each_entry(ParticipantStage(ref, finder)), ParticipantStage.requires,
+            Stage("participants", each_entry(ParticipantStage(ref, finder, offices)), ParticipantStage.requires,
                   ParticipantStage.assigns),
+            Stage("meetings", each_entry(MeetingStage(offices)), MeetingStage.requires, MeetingStage.assigns),
             Stage("chapter_mentions", ChapterMentionStage(finder), ChapterMentionStage.requires,
                   ChapterMentionStage.assigns),
             Stage("documents", DocumentStage(ref), DocumentStage.requires, DocumentStage.assigns),

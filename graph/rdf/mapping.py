@@ -16,7 +16,7 @@ from itertools import combinations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from loaders.records import ChronicleEntry, Mention, Passage, Report
+from loaders.records import ChronicleEntry, Mention, Passage, Report, ReportedMeeting
 from ontology import ONTOLOGY_TTL
 from ontology.reference import PartialDate, ReferenceData
 from ontology.rules import MEETING_TYPES, Rules
@@ -401,16 +401,53 @@ class ReportGraphBuilder:
             fig = iris.derived("figure", str(e), str(n))
             self._figure(g, report, fig, f, src)
             g.add((e, CRD.reports, fig))
-        if entry.plover in MEETING_TYPES:
-            for a, b in combinations(sorted(persons), 2):
-                g.add((a, CRD.metWith, b))
-                g.add((b, CRD.metWith, a))
-                enc = iris.derived("encounter", str(e), str(a), str(b))
-                g.add((enc, RDF.type, CRD.Encounter))
-                g.add((enc, CRD.person, a))
-                g.add((enc, CRD.person, b))
-                g.add((enc, CRD.inEvent, e))
-                g.add((enc, SCHEMA.startDate, Literal(entry.date_begin.isoformat(), datatype=XSD.date)))
+        if entry.meetings:
+            places = [(m, self._mention_node(g, m)) for m in entry.mentions
+                      if m.kind == "place" and m.role != "mentioned"]
+            for n, m in enumerate(entry.meetings, start=1):
+                here = [node for p, node in places if m.passage.start <= p.start < m.passage.end]
+                self._meeting(g, report, e, entry, n, m, here or [node for _, node in places])
+        elif entry.plover in MEETING_TYPES:
+            self._encounters(g, e, persons, entry.date_begin)
+
+    def _meeting(self, g: Graph, report: Report, e: URIRef, entry: ChronicleEntry, n: int, m: ReportedMeeting,
+                 places: list) -> None:
+        """One of the meetings an entry reports, as a sub-event with its own persons,
+        day, type and sentence; who met whom is read from it."""
+        sub = iris.event(report.info.id, m.date_begin, f"{entry.title}#{n}")
+        g.add((e, SEM.hasSubEvent, sub))
+        g.add((sub, RDF.type, _FORM_CLASS.get(m.form, CRD.Meeting)))
+        acting: dict[URIRef, Mention] = {}
+        for p in m.persons:
+            node = self._mention_node(g, p)
+            if node is not None:
+                acting.setdefault(node, p)
+        names = "、".join(dict.fromkeys(p.surface for p in m.persons))
+        label = Literal(f"{entry.title}（{names}）", lang="zh")
+        g.add((sub, RDFS.label, label))
+        g.add((sub, SKOS.prefLabel, label))
+        g.add((sub, SEM.hasBeginTimeStamp, Literal(m.date_begin.isoformat(), datatype=XSD.date)))
+        g.add((sub, SEM.hasEndTimeStamp, Literal(m.date_end.isoformat(), datatype=XSD.date)))
+        g.add((sub, SEM.eventType, iris.concept("plover", m.plover)))
+        g.add((sub, CRD.form, iris.concept("form", m.form)))
+        g.add((sub, PROV.wasDerivedFrom, self._passage(g, report, m.passage)))
+        for place in places:
+            g.add((sub, SEM.hasPlace, place))
+        for node, p in acting.items():
+            g.add((sub, CRD.inferredParticipant if p.inferred else CRD.participant, node))
+        self._encounters(g, sub, list(acting), m.date_begin)
+
+    @staticmethod
+    def _encounters(g: Graph, e: URIRef, persons: list[URIRef], day: dt.date) -> None:
+        for a, b in combinations(sorted(set(persons)), 2):
+            g.add((a, CRD.metWith, b))
+            g.add((b, CRD.metWith, a))
+            enc = iris.derived("encounter", str(e), str(a), str(b))
+            g.add((enc, RDF.type, CRD.Encounter))
+            g.add((enc, CRD.person, a))
+            g.add((enc, CRD.person, b))
+            g.add((enc, CRD.inEvent, e))
+            g.add((enc, SCHEMA.startDate, Literal(day.isoformat(), datatype=XSD.date)))
 
     def _figure(self, g: Graph, report: Report, node: URIRef, f, src: URIRef | None = None) -> None:
         g.add((node, RDF.type, CRD.Figure))

@@ -72,7 +72,7 @@ def test_pairs_follow_the_contract(store):
     """Pairs of persons acting in one CONSULT/AGREE event, read with the contract's terms only."""
     rows = run_query(store, """
         SELECT DISTINCT ?a ?b WHERE {
-          ?e sem:eventType/skos:notation ?t . FILTER(?t IN ("CONSULT", "AGREE"))
+          ?e a crd:ChronicleEvent ; sem:eventType/skos:notation ?t . FILTER(?t IN ("CONSULT", "AGREE"))
           ?e rdfs:label "中俄印外长会晤"@zh ; ?pa ?a ; ?pb ?b .
           ?pa rdfs:subPropertyOf* sem:hasActor . ?pb rdfs:subPropertyOf* sem:hasActor .
           ?a a/rdfs:subClassOf* foaf:Person . ?b a/rdfs:subClassOf* foaf:Person .
@@ -92,7 +92,7 @@ BUSIEST = {"wang-yi": 18, "sergey-lavrov": 16, "xi-jinping": 8, "vladimir-putin"
 def test_busiest_people(store):
     rows = run_query(store, """
         SELECT ?p (COUNT(DISTINCT ?e) AS ?n) WHERE {
-          ?e sem:eventType/skos:notation ?t . FILTER(?t IN ("CONSULT", "AGREE"))
+          ?e a crd:ChronicleEvent ; sem:eventType/skos:notation ?t . FILTER(?t IN ("CONSULT", "AGREE"))
           ?e ?pa ?p ; ?pb ?q . ?pa rdfs:subPropertyOf* sem:hasActor . ?pb rdfs:subPropertyOf* sem:hasActor .
           ?p a/rdfs:subClassOf* foaf:Person . ?q a/rdfs:subClassOf* foaf:Person . FILTER(?p != ?q)
         } GROUP BY ?p""").rows
