@@ -23,6 +23,7 @@ _CUES = Rules.load()
 _OFFICIALS_OF = _CUES.cue("officials_of")
 _REFERS_TO = _CUES.cue("refers_to")
 _BY_REFERENCE = _CUES.cue("by_reference")
+_PAIR = re.compile(r"(两国|双方)$")
 
 
 class OfficeReader:
@@ -89,7 +90,7 @@ class OfficeReader:
         out: list[str] = []
         for f in found:
             # 中国驻俄罗斯大使馆 is the embassy, not the ambassador
-            if f.kind == "office" and f.key not in out and not text[f.end:f.end + 1] in ("馆", "处", "级"):
+            if f.kind == "office" and f.key not in out and not text[f.end:f.end + 1] in ("馆", "处", "级", "驻"):
                 out.append(f.key)
         persons = [f for f in found if f.kind == "person"]
         names = [f for f in found if f.kind in ("organization", "framework", "place")]
@@ -130,6 +131,8 @@ class OfficeReader:
                     codes = [f.key for f in states]
                     if codes:
                         last_end = max(f.end for f in states)
+                    elif _PAIR.search(text[clause_start:p]):  # 两国总理: the series' two countries
+                        codes, last_end = list(_CUES.pair_states), p
                     else:  # 金砖国家领导人, 上海合作组织成员国外长: the member states' officials
                         codes, last_end = self._member_states(found, text, p, day)
                         if not codes:

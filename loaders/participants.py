@@ -25,6 +25,8 @@ _CUES = Rules.load()
 _TAKES_PART = _CUES.cue("takes_part")
 _REPORTS_ON = _CUES.cue("reports_on")
 _FORMER = _CUES.cue("former")
+_ACTS = re.compile("|".join(_CUES.cue(c).pattern for c in ("takes_part", "speaks", "meets")))
+_LEAD = re.compile(r"^\s*(?:\d{1,2}\s*月\s*)?(?:\d{1,2}\s*日)?(?:上午|下午|晚|当天|同日|随后)?[，,]?\s*")
 _BOOK_TITLE = re.compile(r"《[^》]*》")
 
 
@@ -227,4 +229,14 @@ class ParticipantStage:
                                          exclude=named, represented=represented)
         out += self.offices.holders_named(first_sentence, entry.date_begin, tp,
                                           exclude=named | {m.key for m in out})
+        # later sentences: an office as the subject of what it does (中国驻俄罗斯大使在论坛上表示)
+        for sentence in re.split(r"[。；]", entry.paragraph)[1:]:
+            sentence = _LEAD.sub("", sentence)
+            subject = _ACTS.search(sentence)
+            if subject is None or is_historical(sentence, entry.date_begin.year):
+                continue
+            prefix = sentence[:subject.start()]
+            if any(f.kind == "person" for f in self.finder.find(prefix)):
+                continue  # 江泽民总书记: a title after a name is that person's, not an unnamed office
+            out += self.offices.holders_named(prefix, entry.date_begin, tp, exclude=named | {m.key for m in out})
         return out

@@ -16,6 +16,7 @@ name patterns, all from ``ontology/data/rules``.
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Rules:
     forms: dict[str, Form] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     cues: dict[str, re.Pattern] = field(default_factory=dict)
+    pair_states: tuple[str, ...] = ()  # the two countries 两国 and 双方 mean in the series
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> Rules:
@@ -93,7 +95,8 @@ def _load(d: Path) -> Rules:
             cues[r["name"]] = re.compile(r["pattern"])
         except re.error as exc:
             raise ValueError(f"{where}: bad pattern for {r['name']!r}: {exc}") from None
-    return Rules(plover, forms, units, cues)
+    series = json.loads((d / "series.json").read_text(encoding="utf-8"))
+    return Rules(plover, forms, units, cues, tuple(series["pair_states"]))
 
 
 #: The PLOVER types of the events in which persons meet (who met whom).

@@ -22,11 +22,13 @@ SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
 """
 
 _MET = "SELECT (COUNT(*) AS ?n) WHERE { ?a crd:metWith ?b . FILTER(STR(?a) < STR(?b)) }"
+_MEETINGS = "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?entry sem:hasSubEvent ?m }"
 
 
 @per_generation
 def stats(store) -> dict[str, int]:
-    """Counts users ask for first: statements, events, persons, organizations, who-met-whom pairs."""
+    """Counts users ask for first: statements, events (chronicle entries), meetings inside
+    them, persons, organizations, who-met-whom pairs."""
     out = {"statements": len(store)}
     names = {"ChronicleEvent": "events", "Person": "persons", "Organization": "organizations",
              "Country": "countries", "Place": "places", "Agreement": "agreements", "Project": "projects",
@@ -38,6 +40,7 @@ def stats(store) -> dict[str, int]:
         counts[names.get(key, key)] = int(row["n"])
     for key in names.values():
         out[key] = counts.get(key, 0)
+    out["meetings"] = int(run_query(store, _MEETINGS).rows[0]["n"])
     out["met_pairs"] = int(run_query(store, _MET).rows[0]["n"])
     return out
 

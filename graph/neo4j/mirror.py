@@ -105,6 +105,7 @@ REL_KINDS: tuple[RelKind, ...] = (
     RelKind("PART_OF", "?a org:subOrganizationOf ?b ."),
     RelKind("LOCATED_IN", "{ ?a schema:containedInPlace ?b } UNION { ?a schema:location ?b }"),
     RelKind("TOOK_PLACE_IN", "?a sem:hasPlace ?b ."),
+    RelKind("HAS_MEETING", "?a sem:hasSubEvent ?b ."),
     RelKind("IN_FRAMEWORK", "?a crd:inFramework ?b ."),
     RelKind("NATIONAL_OF", "?a schema:nationality ?b ."),
     RelKind("AFFILIATED_WITH", "?a schema:affiliation ?b ."),
