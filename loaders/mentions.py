@@ -61,22 +61,60 @@ class NamePatterns:
         self.name = re.compile(rf"^(?:{initial}|{foreign}|{chinese})$")
         self.chinese_name = re.compile(rf"^{chinese}$")
         self.surnames = surnames
+        self.translit = set(translit)
+        table = json.loads((path.parent / "transliteration.json").read_text(encoding="utf-8"))
+        self.given_names: dict[str, str] = table["given_names"]
+        self.syllables: dict[str, str] = table["syllables"]
 
-    def english(self, name: str) -> str:
-        """The standard English form of a Chinese name: pinyin, family name first.
+    def english(self, name: str, *, foreign: bool = False) -> str:
+        """An English form for a name the reference data does not know: for a Chinese
+        name pinyin, family name first; for a foreign full name (given name · surname)
+        the given name's usual spelling and the surname through the syllable table; else
+        nothing, rather than pinyin of a transliteration.
 
         Characters with several readings may come out wrong (朝 in 马朝旭 is zhāo, not
         cháo): the reference data, not this guess, is the authority for known people.
 
-        >>> NamePatterns().english("汪文斌")
-        'Wang Wenbin'
+        >>> patterns = NamePatterns()
+        >>> patterns.english("汪文斌"), patterns.english("吕大良")
+        ('Wang Wenbin', 'Lü Daliang')
+        >>> patterns.english("谢尔盖·林尼克"), patterns.english("米勒", foreign=True)
+        ('Sergey Linnik', '')
         """
-        if not self.chinese_name.match(name) or "·" in name:
+        if "·" in name:
+            given, _, surname = name.rpartition("·")
+            first = self.given_names.get(given)
+            return f"{first} {self.transliterate(surname)}" if first and surname else ""
+        if foreign or not self.chinese_name.match(name):
             return ""
         from pypinyin import lazy_pinyin
 
-        syllables = lazy_pinyin(name)
+        syllables = lazy_pinyin(name, v_to_u=True)
         return " ".join([syllables[0].capitalize(), "".join(syllables[1:]).capitalize()])
+
+    def transliterate(self, surname: str) -> str:
+        """A surname transliterated from Chinese back to Latin letters, longest syllables first.
+
+        >>> NamePatterns().transliterate("林尼克")
+        'Linnik'
+        """
+        out, i = [], 0
+        while i < len(surname):
+            for n in (3, 2, 1):
+                piece = surname[i:i + n]
+                if len(piece) == n and piece in self.syllables:
+                    out.append(self.syllables[piece])
+                    i += n
+                    break
+            else:
+                return ""
+        return "".join(out).capitalize()
+
+    def looks_foreign(self, name: str) -> bool:
+        """A transliterated name: every character from the transliteration table and
+        longer than a Chinese given name allows, or not starting with a Chinese surname."""
+        return all(ch in self.translit for ch in name.replace("·", "")) and (
+            len(name) > 3 or name[0] not in self.surnames)
 
 
 class MentionFinder:
@@ -172,9 +210,21 @@ class MentionFinder:
                 continue
             if name in self.forms or len(_CJK.findall(name)) < 2:
                 continue
-            out.append(Found("person", None, name, s, e, self.patterns.english(name)))
+            out.append(Found("person", None, name, s, e,
+                             self.patterns.english(name, foreign=self._foreign(text, s, name, out))))
         out.sort(key=lambda f: (f.start, f.end, f.kind))
         return _same_as_full_name(out)
+
+    def _foreign(self, text: str, start: int, name: str, found: list[Found]) -> bool:
+        """Whether a new name belongs to a foreigner: the state of what the clause names
+        before it (俄罗斯天然气工业股份公司总裁米勒), else the look of the name."""
+        clause_start = max(text.rfind(ch, 0, start) for ch in "，。；：,、") + 1
+        codes = [self.country_of(f.kind, f.key) for f in found if clause_start <= f.start < start
+                 and f.kind in ("country", "organization", "place", "office")]
+        codes = [c for c in codes if c]
+        if codes:
+            return codes[-1] != "CN"
+        return self.patterns.looks_foreign(name)
 
     def country_of(self, kind: str, key: str | None) -> str | None:
         table = {"person": self.ref.persons, "organization": self.ref.organizations, "place": self.ref.places,
