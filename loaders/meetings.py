@@ -29,6 +29,8 @@ _MEETS, _ATTENDS, _SEPARATELY = _CUES.cue("meets"), _CUES.cue("attends"), _CUES.
 _WITH, _SAME_DAY, _SIGNED = _CUES.cue("with_whom"), _CUES.cue("same_day"), _CUES.cue("signed")
 _SPEAKS_AT, _INVITED_BY = _CUES.cue("speaks_at"), _CUES.cue("invited_by")
 _ONLINE = _CUES.cue("online")
+# 两国元首3月会晤以来, 即将举行的…会晤: a meeting the sentence refers to, not one it reports
+_REFERENCED = re.compile(r"[^，,]*?(?:" + _CUES.cue("meets").pattern + r")[^，,]*?以来|(?:即将|将要|将于|将在|拟于|拟)[^，,]*")
 _PHONE = re.compile(r"通电话|通话|电话")
 _BOOK_TITLE = re.compile(r"《[^》]*》")
 _SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
@@ -92,7 +94,7 @@ class MeetingStage:
             where = Passage(start, start + len(text), text)
             found = named + self.offices.holders_named(bare, day or entry.date_begin, where,
                                                        exclude={_key(m) for m in named})
-            if _MEETS.search(bare):
+            if _MEETS.search(_REFERENCED.sub("", bare)):
                 groups = _separately(bare, found, start) or [found]
                 for people in groups:
                     close()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import jieba
 
-from ontology.rules import RULES_DIR
+from ontology.rules import RULES_DIR, Rules
 from ontology.reference import ReferenceData, by_surface
 
 from .records import ChronicleEntry, Mention
@@ -130,6 +130,10 @@ class MentionFinder:
         self.ref = ref
         self.patterns = patterns or NamePatterns()
         self.forms = by_surface(ref)
+        # forms the data marks as shared or common words: taken only where the context decides
+        self.ambiguous = {(kind, form) for kind, table in (("person", ref.persons), ("organization", ref.organizations),
+                                                           ("place", ref.places))
+                          for e in table.values() for form in e.ambiguous_zh}
         self.country_chars = {a: c.code for c in ref.countries.values() for a in c.zh_aliases if len(a) == 1}
         self.compounds = self._compounds()
         self.tokenizer = jieba.Tokenizer()
@@ -148,6 +152,11 @@ class MentionFinder:
                              and any(k == "organization" for k, _ in hits)), key=len, reverse=True)
         titles = sorted({*self.patterns.titles, "长", "副部长", "发言人", "官方代表", "第一副", "副局长", "副署长",
                          "副主席", "副委员长", "副院长", "副行长", "副校长", "副所长"}, key=len, reverse=True)
+        heads = sorted(Rules.load().org_heads, key=len, reverse=True)
+        self._org_head = re.compile("|".join(map(re.escape, heads)))
+        from jieba import posseg
+
+        self._tagger = posseg.POSTokenizer(self.tokenizer)
         self._office_org = re.compile(
             "(?P<org>" + "|".join(map(re.escape, ministries)) + ")(?=" + "|".join(map(re.escape, titles)) + ")"
         )
@@ -180,6 +189,9 @@ class MentionFinder:
             pos = end
             if any(a < end and start < b for a, b in spans):
                 continue
+            if len(tok) == 2 and tok[1] == "方" and tok[0] in self.country_chars:
+                out.append(Found("country", self.country_chars[tok[0]], tok, start, end))  # 俄方: the Russian side
+                continue
             if tok in self.compounds:
                 codes = self.compounds[tok]
                 for i, code in enumerate(codes):
@@ -194,7 +206,7 @@ class MentionFinder:
             for kind, key in self.forms.get(tok, []):
                 by_kind.setdefault(kind, []).append(key)
             for kind, keys in by_kind.items():
-                if len(keys) == 1:
+                if len(keys) == 1 and (kind, tok) not in self.ambiguous:
                     out.append(Found(kind, keys[0], tok, start, end))
                 else:
                     pending.append((kind, keys, start, end, tok))
@@ -212,19 +224,79 @@ class MentionFinder:
                 continue
             out.append(Found("person", None, name, s, e,
                              self.patterns.english(name, foreign=self._foreign(text, s, name, out))))
+        out.extend(self._new_organizations(text, out))
         out.sort(key=lambda f: (f.start, f.end, f.kind))
         return _same_as_full_name(out)
+
+    def _new_organizations(self, text: str, found: list[Found]) -> list[Found]:
+        """Organizations the reference data does not know, read from the last word of
+        their name (银行, 委员会, 使馆 … ``rules/org_heads.tsv``) and the proper names before
+        it: 阿富汗临时政府, 浙江稠州商业银行, 中国驻俄罗斯使馆教育处."""
+        out: list[Found] = []
+        for m in self._org_head.finditer(text):
+            end = m.end()
+            # 部长, 副局长: a title; 西部, 中部: a direction; 中共中央政治局委员: a rank before a name
+            if _TITLE_AFTER.match(text, end) or (len(m.group()) == 1 and text[m.start() - 1:m.start()] in _NOT_BEFORE_HEAD):
+                continue
+            if any(f.start < end and m.start() < f.end for f in (*found, *out)):
+                continue
+            start = self._name_start(text, m.start(), end)
+            if start is None:
+                continue
+            name = text[start:end]
+            if len(name) < 4 or name in self.forms or _GENERIC_ORG.match(name) or \
+                    any(f.kind == "country" and f.start == start and f.end == m.start() for f in found):
+                continue  # 俄罗斯公司: a country and a head name no one organization
+            inside = [f for f in found if start <= f.start and f.end <= end]
+            if any(f.kind == "person" for f in inside):
+                continue
+            out.append(Found("organization", None, name, start, end))
+        return out
+
+    def _name_start(self, text: str, head_start: int, end: int) -> int | None:
+        """Where a name ending at ``end`` begins: back over the proper names, places and
+        nouns of a name, up to a verb, a preposition, a particle or punctuation; None when
+        nothing before the head is a proper name."""
+        lo = max(0, head_start - 18)
+        lo = max(lo, max(text.rfind(ch, 0, head_start) for ch in "，。；：、,（）()《》“”\"") + 1)
+        tokens, at = [], lo
+        for tok in self._tagger.cut(text[lo:end + 2]):
+            if at >= end:
+                break
+            tokens.append(tok)
+            at += len(tok.word)
+        if not tokens or at != end or tokens[-1].flag.startswith("v"):
+            return None  # 局势, 签署: the head is part of another word
+        pos, start, proper = end, None, False
+        for tok in reversed(tokens):
+            word, flag = tok.word, tok.flag
+            if pos - len(word) < lo:
+                break
+            known = word in self.forms or word in _INSTITUTIONAL
+            if pos != end and (word in _NAME_STOPS or _ACT_WORDS.search(word)
+                               or (flag[0] in "vpcudrfqxtm" and word != "驻" and not known)):
+                break
+            pos -= len(word)
+            start = pos
+            proper = proper or flag in ("ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng") or known
+        return start if proper and start is not None and start < head_start else None
 
     def _foreign(self, text: str, start: int, name: str, found: list[Found]) -> bool:
         """Whether a new name belongs to a foreigner: the state of what the clause names
         before it (俄罗斯天然气工业股份公司总裁米勒), else the look of the name."""
+        code = self._state_before(text, start, found)
+        return code != "CN" if code else self.patterns.looks_foreign(name)
+
+    def country_before(self, text: str, start: int) -> str | None:
+        """The state of the country, body, place or office the clause names before ``start``."""
+        return self._state_before(text, start, self.find(text[:start]))
+
+    def _state_before(self, text: str, start: int, found: list[Found]) -> str | None:
         clause_start = max(text.rfind(ch, 0, start) for ch in "，。；：,、") + 1
         codes = [self.country_of(f.kind, f.key) for f in found if clause_start <= f.start < start
                  and f.kind in ("country", "organization", "place", "office")]
         codes = [c for c in codes if c]
-        if codes:
-            return codes[-1] != "CN"
-        return self.patterns.looks_foreign(name)
+        return codes[-1] if codes else None
 
     def country_of(self, kind: str, key: str | None) -> str | None:
         table = {"person": self.ref.persons, "organization": self.ref.organizations, "place": self.ref.places,
@@ -276,9 +348,9 @@ class MentionFinder:
             if form.endswith(("国务院", "政府")):
                 continue  # 国务院副总理 names an office of the state, not the State Council acting
             keys = [k for kind, k in self.forms.get(form, []) if kind == "organization"]
-            if len(keys) == 1:
+            if len(keys) == 1 and ("organization", form) not in self.ambiguous:
                 out.append(Found("organization", keys[0], form, s, e))
-            elif len(keys) > 1:
+            elif keys:
                 key = self._disambiguate("organization", keys, text, s, e, found)
                 if key:
                     out.append(Found("organization", key, form, s, e))
@@ -317,6 +389,14 @@ def locate(found: Iterable[Found], text: str, source: str, base: int, fallback: 
 
 
 _BOOK_TITLE = re.compile(r"《[^》]*》")
+# 各国政府, 两国外交部, 有关部门: not the name of one organization
+_GENERIC_ORG = re.compile(r"^(各|两|双方|三方|多|有关|相关|部分|该|其|本|此|这|那|每)")
+# words that make an institution's name what a proper name makes others' (中央外事工作委员会办公室)
+_INSTITUTIONAL = frozenset("中央 中共 国家 国务院 全国 联邦 中华人民共和国".split())
+_TITLE_AFTER = re.compile(r"长|副|委员(?!会)|常委|书记")
+_NOT_BEFORE_HEAD = set("副东西南北中内外全各")
+_NAME_STOPS = frozenset("的 和 与 同 及 或 以及 对 向 在 由 为 是 将 并 还 也 就 等 该 其 把 被 从 于 至 到 与会 期间 之间".split())
+_ACT_WORDS = re.compile("|".join(Rules.load().cue(c).pattern for c in ("meets", "takes_part", "speaks")))
 
 
 class MentionStage:

@@ -24,6 +24,8 @@ _OFFICIALS_OF = _CUES.cue("officials_of")
 _REFERS_TO = _CUES.cue("refers_to")
 _BY_REFERENCE = _CUES.cue("by_reference")
 _PAIR = re.compile(r"(两国|双方)$")
+_SINCE = _CUES.cue("since")
+_ACTS_IN_TOPIC = re.compile("|".join(_CUES.cue(c).pattern for c in ("meets", "takes_part", "speaks", "held_at_after")))
 
 
 class OfficeReader:
@@ -139,11 +141,13 @@ class OfficeReader:
                             continue
                         member_codes = set(codes)
                 topic = text[last_end:p]
-                if len(topic) > 12 or any(last_end <= f.start < p + len(word) for f in persons):
+                # 支持南非办好即将举行的金砖国家领导人会晤: a clause between, not the office's subject
+                if len(topic) > 12 or "的" in topic or _ACTS_IN_TOPIC.search(topic) or \
+                        any(last_end <= f.start < p + len(word) for f in persons):
                     continue
                 # 外交部司级领导人 are officials of a ministry, not the leaders; 根据两国领导人协议
                 # and 两国元首达成的共识 refer to the leaders without their taking part
-                if _OFFICIALS_OF.search(topic) or _REFERS_TO.match(text[m.end():]) or \
+                if _OFFICIALS_OF.search(topic) or _REFERS_TO.match(text[m.end():]) or _SINCE.match(text[m.end():]) or \
                         _BY_REFERENCE.search(text[clause_start:p]):
                     continue
                 if text[p + len(word):p + len(word) + 1] and re.match(r"[\u4e00-\u9fff]", text[p + len(word)]) \

@@ -131,6 +131,15 @@ class ParticipantStage:
         holders = self.offices.holders(office, entry.date_begin)
         return replace(m, key=holders[0]) if len(holders) == 1 else m
 
+    def _country_of_person(self, m: Mention, entry: ChronicleEntry) -> str | None:
+        """The state a person acts for: the data's, else that of the office or body named
+        right before a new name (伊朗第一副总统穆赫贝尔)."""
+        if m.key:
+            return self.finder.country_of("person", m.key)
+        text = entry.title if m.start < entry.title_passage.end else entry.paragraph
+        i = text.find(m.surface)
+        return self.finder.country_before(text, i) if i > 0 else None
+
     def _other_role(self, m: Mention, entry: ChronicleEntry, person_level: bool) -> Mention:
         """Organizations, places and countries: acting, or only mentioned.
 
@@ -222,8 +231,8 @@ class ParticipantStage:
         first_sentence = re.split(r"[。；]", entry.paragraph, maxsplit=1)[0]
         # a member state whose delegate the text names as attending (伊朗第一副总统…出席) is
         # not also represented by the holder of the office the title names
-        represented = {self.finder.country_of("person", m.key) for m in entry.mentions
-                       if m.kind == "person" and m.key and m.role != "mentioned"
+        represented = {self._country_of_person(m, entry) for m in entry.mentions
+                       if m.kind == "person" and m.role != "mentioned"
                        and _TAKES_PART.search(clause_at(entry.paragraph, m.surface))}
         out = self.offices.holders_named(entry.title, entry.date_begin, tp, members_day=entry.date_begin,
                                          exclude=named, represented=represented)

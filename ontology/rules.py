@@ -67,6 +67,7 @@ class Rules:
     units: dict[str, Unit] = field(default_factory=dict)
     cues: dict[str, re.Pattern] = field(default_factory=dict)
     pair_states: tuple[str, ...] = ()  # the two countries 两国 and 双方 mean in the series
+    org_heads: dict[str, str] = field(default_factory=dict)  # last word of an organization name → type
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> Rules:
@@ -96,7 +97,8 @@ def _load(d: Path) -> Rules:
         except re.error as exc:
             raise ValueError(f"{where}: bad pattern for {r['name']!r}: {exc}") from None
     series = json.loads((d / "series.json").read_text(encoding="utf-8"))
-    return Rules(plover, forms, units, cues, tuple(series["pair_states"]))
+    heads = {r["head"]: r["type"] for r, _ in _rows(d / "org_heads.tsv")}
+    return Rules(plover, forms, units, cues, tuple(series["pair_states"]), heads)
 
 
 #: The PLOVER types of the events in which persons meet (who met whom).
