@@ -102,7 +102,7 @@ def short_label(d: dict) -> str:
     '上海合作组织成员国外交部长理…'
     """
     label = d.get("label") or d.get("id") or ""
-    limit = _LABEL_MAX.get(d.get("kind"), _LABEL_MAX_OTHER)
+    limit = _LABEL_MAX.get(d.get("kind"), _LABEL_MAX_OTHER) if not d.get("pinned") else 2 * _LABEL_MAX_OTHER
     return label if len(label) <= limit else label[:limit] + "…"
 
 
@@ -206,7 +206,9 @@ def _place_labels(G: nx.Graph, placed: dict, center) -> None:
             bw, bh = w / level, h / level
             left, right, bottom = p.x - bw / 2, p.x + bw / 2, top + bh
             # Other nodes: the box and each node's circle (as its square) must not meet.
-            hit = (others & (cx + cr > left) & (cx - cr < right) & (cy + cr > top) & (cy - cr < bottom)).any()
+            # The centre's label always shows: it names the view.
+            hit = n != center and (others & (cx + cr > left) & (cx - cr < right) & (cy + cr > top)
+                                   & (cy - cr < bottom)).any()
             if not hit and len(arr):
                 shown = arr[:, 4] <= level
                 ow, oh = arr[:, 2] / level, arr[:, 3] / level

@@ -45,7 +45,7 @@ __all__ = ["render", "asset", "script_json", "ASSETS", "STYLES", "ROLE_COLOURS",
 STYLES: dict[str, tuple[str, str]] = {
     "organization": ("hexagon", "#7b3fa0"),
     "body": ("square", "#b58bd1"),
-    "country": ("diamond", "#2e9d5b"),
+    "country": ("diamond", "#8d8a3a"),
     "event": ("triangle", "#f0a030"),
     "person-CN": ("dot", "#d7263d"),
     "person-RU": ("dot", "#1b61c9"),
@@ -54,8 +54,8 @@ STYLES: dict[str, tuple[str, str]] = {
 
 #: States drawn by the role they hold in the view's organization (member, observer …).
 ROLE_COLOURS: dict[str, str] = {
-    "member": "#1e7a46",
-    "observer": "#7fbf9a",
+    "member": "#0d5c3a",
+    "observer": "#52b5a6",
     "dialogue_partner": "#b7d968",
     "partner": "#c9b458",
 }
@@ -229,7 +229,7 @@ def style_of(d: dict) -> tuple[str, str]:
     holds in the view's organization.
 
     >>> style_of({"group": "country", "role": "observer"})
-    ('diamond', '#7fbf9a')
+    ('diamond', '#52b5a6')
     """
     group = d.get("group") if d.get("group") in STYLES else "organization"
     shape, colour = STYLES[group]
