@@ -75,12 +75,12 @@ def _controls(store, v: views.View) -> viz.Controls:
         kinds=kinds, kind_choices=[(k, _KIND_WORDS[k]) for k in networks.KINDS] if org_view else [],
         roles=list(r.roles) if r.roles is not None else list(roles),
         role_choices=[(k, w.capitalize()) for k, w in roles.items()],
-        framework=r.framework, framework_choices=_framework_choices(store) if name in ("met", "person") else [],
+        framework=r.framework, framework_choices=framework_choices(store) if name in ("met", "person") else [],
         hidden=hidden)
 
 
 @per_generation
-def _framework_choices(store) -> list[tuple[str, str]]:
+def framework_choices(store) -> list[tuple[str, str]]:
     from graph.analyses import nodes
     from graph.sparql import named as sparql
 
