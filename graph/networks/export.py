@@ -81,6 +81,9 @@ def _flat(G: nx.Graph, picture: Picture, *, gexf: bool) -> nx.Graph:
     for n, d in G.nodes(data=True):
         attrs = {k: _scalar(v) for k, v in d.items()}
         attrs = {k: v for k, v in attrs.items() if v is not None and v != ""}
+        # GEXF takes an "id" attribute for the node's own id: the IRI stays the id, the local name is "key".
+        if "id" in attrs:
+            attrs["key"] = attrs.pop("id")
         p = picture.nodes[n]
         shape, colour = style_of(d)
         attrs.update(x=p.x, y=p.y, size=p.size, colour=colour)
