@@ -168,10 +168,15 @@ def agreement_page(store, agreement: str) -> str:
 
 def timeline_page(store, *, person: str | None = None, country: str | None = None, framework: str | None = None,
                   type: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
-                  frameworks: list[tuple[str, str]] = (), types: tuple[str, ...] = ()) -> str:
+                  frameworks: tuple[tuple[str, str], ...] = (), types: tuple[str, ...] = ()) -> str:
     """Who met whom over time, filtered by person, state, framework, type and period:
     meetings per month coloured by the counterparts' state, then each meeting with who
-    met in it."""
+    met in it (kept per store generation, the last 256 asked)."""
+    return _timeline_page(store, person, country, framework, type, since, until, tuple(frameworks), tuple(types))
+
+
+@per_generation(maxsize=256)
+def _timeline_page(store, person, country, framework, type, since, until, frameworks, types) -> str:
     items = profiles.timeline(store, person=person, country=country, framework=framework, type=type,
                               since=since, until=until)
     own = profiles.nationalities(store, [profiles.nodes.iri_of("person", person)]) if person else {}
