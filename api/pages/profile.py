@@ -60,7 +60,7 @@ def month_chart(items: list[TimelineItem], key, *, months: list[str] | None = No
     >>> item = TimelineItem(event=Ref(id="e", iri="e", label="会谈", kind="event"), month="2020-05")
     >>> c = month_chart([item, item], lambda i: kz, months=["2020-04", "2020-05"])
     >>> c.legend, c.svg.count("<rect"), c.words
-    ([('Kazakhstan', '#2e9d5b')], 2, 'Events per month, 2020-04 to 2020-05: 2 events')
+    ([('Kazakhstan', '#2e9d5b')], 1, 'Events per month, 2020-04 to 2020-05: 2 events')
     """
     dated = [i for i in items if i.month]
     if months is None:
