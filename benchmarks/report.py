@@ -14,14 +14,14 @@ from pathlib import Path
 
 __all__ = ["SECTIONS", "run", "targets", "format_targets", "machine"]
 
-SECTIONS = ("build", "query", "serve", "mirror")
+SECTIONS = ("build", "query", "serve", "mirror", "pages")
 
 
 def run(sections: list[str], scales: list[int], *, store: str | None = None, seconds: float = 5.0,
         concurrency: int = 8, as_json: bool = False) -> list[str]:
     """Measure ``sections`` and print them (or, with ``as_json``, print all figures as
     JSON at the end); the sections that could not be measured."""
-    from . import build, mirror, queries, serve
+    from . import build, mirror, pages, queries, serve
 
     show = (lambda *a: None) if as_json else _print
     show(machine())
@@ -41,7 +41,7 @@ def run(sections: list[str], scales: list[int], *, store: str | None = None, sec
     if "build" in sections:
         section("build", "build (report → store + Turtle export), seconds per stage",
                 lambda: build.build_table(scales), build.format_build)
-    if any(s in sections for s in ("query", "serve", "mirror")):
+    if any(s in sections for s in ("query", "serve", "mirror", "pages")):
         with _built(store) as location:
             if "query" in sections:
                 section("query", "query, ms: p50 / p99 (HTTP: GET with the query in the URL; uncached unless said)",
@@ -51,6 +51,10 @@ def run(sections: list[str], scales: list[int], *, store: str | None = None, sec
                                  f"({seconds:g} s each)",
                         lambda: serve.serve_table(location, seconds=seconds, concurrency=concurrency),
                         serve.format_serve)
+            if "pages" in sections:
+                section("pages", "pages: server time of each page (sequential, loopback) and the network views "
+                                 "in headless Chromium at 1280×800",
+                        lambda: pages.pages_table(location), pages.format_pages)
             if "mirror" in sections:
                 section("mirror", "mirror: Neo4j mirror over Bolt, against a Bolt server started here",
                         lambda: mirror.mirror_table(location), mirror.format_mirror)
@@ -143,6 +147,15 @@ def targets(figures: dict) -> list[tuple[str, str, str, bool | None]]:
             out.append(("service", "p99 ≤ 50 ms", f"{met['p99_ms']:.0f} ms", met["p99_ms"] <= 50))
         out.append(("service", "start to first answer ≤ 3 s", f"{serve['first_answer_s']:.2f} s",
                     serve["first_answer_s"] <= 3))
+    pages = figures.get("pages")
+    if isinstance(pages, dict) and pages.get("rows"):
+        worst = max(pages["rows"], key=lambda r: r["p50_ms"])
+        out.append(("pages", "every page p50 ≤ 100 ms", f"{worst['p50_ms']:.1f} ms ({worst['page']})",
+                    worst["p50_ms"] <= 100))
+        if pages.get("browser"):
+            slow = max(pages["browser"], key=lambda r: r["median_s"])
+            out.append(("pages", "views fitted ≤ 1.5 s (median)", f"{slow['median_s']:.2f} s ({slow['view']})",
+                        slow["median_s"] <= 1.5 and not any(r["outside"] for r in pages["browser"])))
     return out
 
 

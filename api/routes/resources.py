@@ -4,9 +4,10 @@ is served at ``/id/{kind}/{id}``, as HTML for a browser and as RDF for RDF clien
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from graph.analyses import resources
 from graph.sparql.endpoint import NotAcceptable
@@ -15,6 +16,7 @@ from graph.sparql.results import GRAPH_TYPES, media_type_for_format, negotiate, 
 from .. import examples
 from ..deps import StoreDep
 from ..pages.node import node_page
+from .pages import PROFILE_KINDS
 
 router = APIRouter(tags=["linked data"])
 
@@ -28,7 +30,7 @@ def get_node(kind: Annotated[str, Path(description="person, organization, event,
              request: Request, store: StoreDep,
              format: Annotated[str | None, Query(description="html, turtle, nt, jsonld or rdf+xml instead of "
                                                  "Accept")] = None):
-    """A node of the graph: an HTML page for browsers, Turtle (or another RDF format) for RDF clients."""
+    """A node of the graph: for browsers, its profile page (people, organizations, events, agreements; 303) or an HTML page; Turtle (or another RDF format) for RDF clients."""
     media = "text/html" if format == "html" else media_type_for_format([format], graph=True) if format else None
     if media is None:
         media = negotiate(request.headers.get("accept"), _OFFERED)
@@ -36,6 +38,9 @@ def get_node(kind: Annotated[str, Path(description="person, organization, event,
             raise NotAcceptable(_OFFERED)
         media = media if media == "text/html" else GRAPH_TYPES[media]
     if media == "text/html":
+        if kind in PROFILE_KINDS:
+            resources.resolve_node(store, kind, id)  # an unknown id is a 404 here, not on the page
+            return RedirectResponse(f"/{kind}/{quote(id)}", status_code=303, headers={"Vary": "Accept"})
         return HTMLResponse(node_page(resources.describe(store, kind, id)), headers={"Vary": "Accept"})
     return Response(write_graph(resources.node_triples(store, kind, id), media), media_type=media,
                     headers={"Vary": "Accept"})

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 __all__ = ["Named", "Ref", "Evidence", "Meeting", "PersonSummary", "OfficeHeld", "EventRole", "PersonDetail",
            "EventSummary", "Actor", "EventDetail", "MembershipInfo", "OrganizationDetail", "WorkSummary",
-           "Statement", "NodeDescription"]
+           "Statement", "NodeDescription", "TimelineItem", "Counterpart", "PersonProfile"]
 
 
 class Named(BaseModel):
@@ -168,3 +168,36 @@ class NodeDescription(BaseModel):
     incoming: list[Statement] = Field(default_factory=list, description="Statements about other nodes that "
                                                                         "point here (the subject in ``node``)")
     incoming_total: int = 0
+
+
+class TimelineItem(BaseModel):
+    """One event on a timeline: when, what, the counterparts met in it and their states."""
+
+    event: Ref
+    date: dt.date | None = None
+    end_date: dt.date | None = None
+    month: str | None = Field(None, description="YYYY-MM of the first day")
+    type: str | None = Field(None, description="PLOVER type")
+    form: str | None = None
+    role: str | None = Field(None, description="How the person acts in it (participant, host …)")
+    counterparts: list[Ref] = Field(default_factory=list)
+    countries: list[Ref] = Field(default_factory=list, description="States of the counterparts")
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Counterpart(BaseModel):
+    person: Ref
+    country: Ref | None = None
+    meetings: int = Field(description="Events the two met in")
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+
+class PersonProfile(BaseModel):
+    """A person's page: names, offices, their timeline, top counterparts."""
+
+    person: PersonDetail
+    timeline: list[TimelineItem] = Field(default_factory=list, description="Events acted in, by date")
+    counterparts: list[Counterpart] = Field(default_factory=list, description="Whom they met, most often first")
+    by_type: dict[str, int] = Field(default_factory=dict, description="Events by PLOVER type")
+    by_month: dict[str, int] = Field(default_factory=dict, description="Events by month (YYYY-MM)")

@@ -13,7 +13,7 @@ import threading
 import time
 import unicodedata
 import weakref
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -35,9 +35,14 @@ _caches_lock = threading.Lock()
 _UNVERSIONED_TTL = 30.0
 
 
-def per_generation(fn: Callable) -> Callable:
+def per_generation(fn: Callable | None = None, *, maxsize: int | None = None) -> Callable:
     """Keep ``fn(store, *args)`` until the store's ``generation`` changes (for a store
-    without one, for half a minute)."""
+    without one, for half a minute). With ``maxsize``, at most that many answers of
+    ``fn`` are kept, the least recently used going first (for answers keyed by what a
+    request asks, which has no end)."""
+    if fn is None:
+        return lambda f: per_generation(f, maxsize=maxsize)
+    kept: OrderedDict = OrderedDict()  # (id of a store's cache, key) → that cache, least recently used first
 
     @wraps(fn)
     def wrapper(store, *args):
@@ -52,9 +57,20 @@ def per_generation(fn: Callable) -> Callable:
         key = (fn.__qualname__, args)
         hit = per_store.get(key)
         if hit is not None and hit[0] == gen:
+            if maxsize is not None:
+                with _caches_lock:
+                    kept[(id(per_store), key)] = per_store
+                    kept.move_to_end((id(per_store), key))
             return hit[1]
         value = fn(store, *args)
         per_store[key] = (gen, value)
+        if maxsize is not None:
+            with _caches_lock:
+                kept[(id(per_store), key)] = per_store
+                kept.move_to_end((id(per_store), key))
+                while len(kept) > maxsize:
+                    (_, old), cache = kept.popitem(last=False)
+                    cache.pop(old, None)
         return value
 
     return wrapper

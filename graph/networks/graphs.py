@@ -7,7 +7,13 @@ framework), ``id`` (the local name), ``label``, ``label_zh``, ``label_en``, ``gr
 spans a node stands for; empty for one without dates of its own), ``evidence`` (the
 report passage it was read from) and ``pinned`` (shown whatever the date range).
 Edges carry ``relation`` and ``dates``; who-met-whom edges also ``weight`` (events)
-and ``meetings``.
+and ``meetings``; membership edges ``roles`` (role label, start, end) and ``role_ids``.
+
+``shape`` turns a built network into what a view shows: the days asked for (by default
+the report's period, ``report_period``), the members by the role they held then
+(``role`` on the member's node: ``member``, ``observer``, ``dialogue_partner`` …), the
+kinds of node asked for; without events, each person or state is linked straight to
+the bodies whose events they acted in.
 
     >>> from graph.examples import example_store
     >>> G = person_network(example_store(), "wang-yi")
@@ -31,8 +37,9 @@ from ..errors import InvalidParameter
 from ..rdf import iris
 from ..sparql import named as sparql
 
-__all__ = ["GROUPS", "organization_network", "framework_network", "sco_network", "brics_network",
-           "person_network", "met_network", "restrict", "date_range"]
+__all__ = ["GROUPS", "KINDS", "organization_network", "framework_network", "sco_network", "brics_network",
+           "person_network", "met_network", "restrict", "date_range", "shape", "roles_in_effect", "members",
+           "report_period", "membership_roles"]
 
 #: What views colour nodes by, in legend order, with the legend's words.
 GROUPS: dict[str, str] = {
@@ -44,6 +51,9 @@ GROUPS: dict[str, str] = {
     "person-RU": "Person (Russia)",
     "person": "Person (other)",
 }
+
+#: The kinds of node a view can show or leave out.
+KINDS: tuple[str, ...] = ("organization", "country", "person", "event")
 
 Span = tuple[str | None, str | None]
 
@@ -118,7 +128,8 @@ def brics_network(store, *, since: dt.date | None = None, until: dt.date | None 
     return framework_network(store, "brics", since=since, until=until)
 
 
-def met_network(store, *, since: dt.date | None = None, until: dt.date | None = None) -> nx.Graph:
+def met_network(store, *, since: dt.date | None = None, until: dt.date | None = None,
+                framework: str | None = None) -> nx.Graph:
     """Who met whom (the contract's definition, ``meetings.who_met_whom``) as a graph of
     persons: one edge per pair, ``weight`` the number of events they met in.
 
@@ -127,6 +138,8 @@ def met_network(store, *, since: dt.date | None = None, until: dt.date | None = 
     store : GraphStore
     since, until : datetime.date, optional
         Only meetings in events that overlap these days (both inclusive).
+    framework : str, optional
+        Only meetings in events held in this framework (id or code: ``sco``, ``RIC``).
 
     Returns
     -------
@@ -143,13 +156,13 @@ def met_network(store, *, since: dt.date | None = None, until: dt.date | None = 
     >>> len(met_network(example_store(), since=dt.date(2021, 1, 1)))
     0
     """
-    G = _met_graph(store, meetings.who_met_whom(store, since=since, until=until))
-    G.graph["title"] = "Who met whom" + _range_words(since, until)
+    G = _met_graph(store, meetings.who_met_whom(store, since=since, until=until, framework=framework))
+    G.graph["title"] = "Who met whom" + _framework_words(store, framework) + _range_words(since, until)
     return G
 
 
 def person_network(store, person: str, *, depth: int = 1, since: dt.date | None = None,
-                   until: dt.date | None = None) -> nx.Graph:
+                   until: dt.date | None = None, framework: str | None = None) -> nx.Graph:
     """A person's circle: whom they met (``depth=1``), and whom those met (``depth=2``),
     with every who-met-whom edge among them.
 
@@ -161,6 +174,8 @@ def person_network(store, person: str, *, depth: int = 1, since: dt.date | None 
     depth : {1, 2}
     since, until : datetime.date, optional
         Only meetings in events that overlap these days (both inclusive).
+    framework : str, optional
+        Only meetings in events held in this framework.
 
     Returns
     -------
@@ -188,14 +203,15 @@ def person_network(store, person: str, *, depth: int = 1, since: dt.date | None 
     if depth not in (1, 2):
         raise InvalidParameter("depth", f"{depth} is not 1 or 2", ["1", "2"])
     center = nodes.resolve(store, "person", person)
-    full = _met_graph(store, meetings.who_met_whom(store, since=since, until=until))
+    full = _met_graph(store, meetings.who_met_whom(store, since=since, until=until, framework=framework))
     if center.value not in full:
         _add_entities(full, store, [center])
     G = nx.ego_graph(full, center.value, radius=depth).copy()
     G.nodes[center.value]["pinned"] = True
     G.graph.update(center=center.value,
                    title=f"{G.nodes[center.value]['label']}: who met whom"
-                         + (", two steps" if depth == 2 else "") + _range_words(since, until))
+                         + (", two steps" if depth == 2 else "") + _framework_words(store, framework)
+                         + _range_words(since, until))
     return G
 
 
@@ -261,6 +277,168 @@ def date_range(G: nx.Graph) -> tuple[str, str] | None:
     return (min(days), max(days)) if days else None
 
 
+def report_period(store) -> tuple[dt.date, dt.date] | None:
+    """The days the reports in the graph cover, first to last (``schema:temporalCoverage``
+    of each report), or None for a graph without reports.
+
+    >>> from graph.examples import example_store
+    >>> report_period(example_store()) is None
+    True
+    """
+    return _report_period(store)
+
+
+@nodes.per_generation
+def _report_period(store) -> tuple[dt.date, dt.date] | None:
+    spans = []
+    for r in sparql.select(store, "report_periods"):
+        begin, _, end = r["coverage"].value.partition("/")
+        try:
+            spans.append((dt.date.fromisoformat(begin), dt.date.fromisoformat(end)))
+        except ValueError:
+            continue
+    return (min(b for b, _ in spans), max(e for _, e in spans)) if spans else None
+
+
+def membership_roles(store) -> dict[str, str]:
+    """The roles memberships are held in: id → label (``{"member": "member",
+    "dialogue_partner": "dialogue partner", …}``), from the reference data."""
+    return _membership_roles(store)
+
+
+@nodes.per_generation
+def _membership_roles(store) -> dict[str, str]:
+    out = {}
+    for r in sparql.select(store, "roles"):
+        out.setdefault(_local(r["role"].value), r["label"].value if "label" in r else _local(r["role"].value))
+    return dict(sorted(out.items()))
+
+
+def roles_in_effect(role_ids, since=None, until=None) -> list[str]:
+    """The roles of a membership's ``role_ids`` (role, start, end) held at some day of
+    ``since``–``until``, latest start first; with no range, the latest role only.
+
+    >>> spans = [("observer", "2005-07-05", "2017-06-09"), ("member", "2017-06-09", None)]
+    >>> roles_in_effect(spans, "2020-04-01", "2021-03-31"), roles_in_effect(spans, "2010-01-01", "2010-12-31")
+    (['member'], ['observer'])
+    >>> roles_in_effect(spans)
+    ['member']
+    >>> roles_in_effect([("dialogue_partner", "2022-09-16", None)], "2020-04-01", "2021-03-31")
+    []
+    """
+    lo = str(since) if since else None
+    hi = str(until) if until else None
+    ordered = sorted(role_ids, key=lambda r: r[1] or "", reverse=True)
+    if lo is None and hi is None:
+        return [ordered[0][0]] if ordered else []
+    return list(dict.fromkeys(r for r, b, e in ordered if _meets([(b, e)], lo, hi)))
+
+
+def members(G: nx.Graph, organization: str | None = None) -> dict[str, str]:
+    """The members of the network's centre (or of ``organization``, an IRI) with the
+    role each holds in the graph's days (``G.graph["since"]``–``G.graph["until"]``):
+    node → role id. A dialogue partner or an observer is no member.
+
+    >>> G = nx.Graph(center="sco", since="2020-04-01", until="2021-03-31")
+    >>> G.add_edge("IN", "sco", role_ids=[("observer", "2005-07-05", "2017-06-09"), ("member", "2017-06-09", None)])
+    >>> G.add_edge("TR", "sco", role_ids=[("dialogue_partner", "2012-06-07", None)])
+    >>> G.add_edge("EG", "sco", role_ids=[("dialogue_partner", "2021-09-17", None)])
+    >>> members(G)
+    {'IN': 'member', 'TR': 'dialogue_partner'}
+    """
+    org = organization or G.graph.get("center")
+    out = {}
+    if org not in G:
+        return out
+    for n in G[org]:
+        spans = G.edges[org, n].get("role_ids")
+        if spans:
+            held = roles_in_effect(spans, G.graph.get("since"), G.graph.get("until"))
+            if held:
+                out[n] = held[0]
+    return out
+
+
+def shape(G: nx.Graph, *, since: dt.date | str | None = None, until: dt.date | str | None = None,
+          roles: list[str] | None = None, kinds: list[str] | None = None) -> nx.Graph:
+    """What a view shows of a built network: what meets the days ``since``–``until``
+    (``restrict``), each member of the centre marked with the role it held then
+    (``role`` on its node, ``"member"`` … ``"dialogue_partner"``), only the members in
+    ``roles`` (default: every role), only the node kinds in ``kinds`` (default: all;
+    see ``KINDS``).
+
+    Without events, each person, state or body that acted in an event is linked straight
+    to the units (the organization and its bodies) that held it or acted in it:
+    ``relation`` "took part in events of", ``weight`` the events, ``dates`` theirs.
+
+    Raises
+    ------
+    InvalidParameter
+        For a kind outside ``KINDS``, or ``since`` after ``until``.
+
+    Examples
+    --------
+    >>> G = nx.Graph(center="sco")
+    >>> G.add_node("sco", kind="organization", pinned=True, dates=[])
+    >>> G.add_node("e", kind="event", pinned=False, dates=[("2020-09-10", "2020-09-10")], label="会议")
+    >>> G.add_node("lavrov", kind="person", pinned=False, dates=[])
+    >>> G.add_edge("e", "sco", relation="held in", dates=[("2020-09-10", "2020-09-10")])
+    >>> G.add_edge("e", "lavrov", relation="participant", dates=[("2020-09-10", "2020-09-10")])
+    >>> H = shape(G, kinds=["organization", "person"])
+    >>> sorted(H), H.edges["lavrov", "sco"]["relation"], H.edges["lavrov", "sco"]["weight"]
+    (['lavrov', 'sco'], 'took part in events of', 1)
+    """
+    for k in kinds or ():
+        if k not in KINDS:
+            raise InvalidParameter("show", f"{k!r} is not a kind of node", list(KINDS))
+    if since and until and str(since) > str(until):
+        raise InvalidParameter("from", f"{since} is after to={until}")
+    H = restrict(G, since, until)
+    H.graph.update(since=str(since) if since else None, until=str(until) if until else None)
+    held = members(H)
+    for n, role in held.items():
+        H.nodes[n]["role"] = role
+    if roles is not None:
+        wanted = set(roles)
+        center = H.graph.get("center")
+        for n in [n for n in list(H[center]) if H.edges[center, n].get("role_ids")] if center in H else []:
+            if held.get(n) not in wanted:
+                H.remove_edge(center, n)
+                if not H.nodes[n].get("pinned"):
+                    H.remove_node(n)
+    if kinds is not None:
+        keep = set(kinds)
+        if "event" not in keep:
+            _fold_events(H)
+        center = H.graph.get("center")
+        H.remove_nodes_from([n for n, d in list(H.nodes(data=True)) if d.get("kind") not in keep and n != center])
+    return H
+
+
+def _fold_events(G: nx.Graph) -> None:
+    """Links each actor of an event straight to the units that held it, then drops the event."""
+    units = {n for n, d in G.nodes(data=True) if d.get("kind") == "organization"}
+    for e in [n for n, d in G.nodes(data=True) if d.get("kind") == "event"]:
+        held_by = [u for u in G[e] if u in units]
+        actors = [a for a in G[e] if a not in held_by]
+        spans = G.nodes[e].get("dates") or []
+        for a in actors:
+            for u in held_by:
+                if a == u:
+                    continue
+                if G.has_edge(a, u):
+                    d = G.edges[a, u]
+                    if d.get("relation") != "took part in events of":
+                        continue
+                else:
+                    G.add_edge(a, u, relation="took part in events of", dates=[], weight=0, events=[])
+                    d = G.edges[a, u]
+                d["weight"] += 1
+                d["events"].append(G.nodes[e].get("label") or "")
+                d["dates"] = sorted(set(d["dates"]) | set(map(tuple, spans)))
+        G.remove_node(e)
+
+
 # --- building -----------------------------------------------------------------------------------------------------
 
 def _organization_graph(store, org: ox.NamedNode) -> nx.Graph:
@@ -312,8 +490,9 @@ def _add_memberships(G: nx.Graph, store, rows, other: str, *, pinned: bool = Fal
         spans = [_span(r["start"].value if "start" in r else None, r["end"].value if "end" in r else None)
                  for r in rs]
         words = [roles[r["role"].value].label if "role" in r and r["role"].value in roles else "member" for r in rs]
+        ids = [_local(r["role"].value) if "role" in r else "member" for r in rs]
         G.add_edge(member, organization, relation=", ".join(dict.fromkeys(words)), dates=spans,
-                   roles=[(w, *s) for w, s in zip(words, spans)])
+                   roles=[(w, *s) for w, s in zip(words, spans)], role_ids=[(i, *s) for i, s in zip(ids, spans)])
 
 
 def _add_events(G: nx.Graph, store, events: list[ox.NamedNode]) -> None:
@@ -417,6 +596,14 @@ def _kind(iri: str) -> str | None:
 def _local(iri: str) -> str:
     ln = iris.local_name(iri)
     return ln[1] if ln else iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _framework_words(store, framework: str | None) -> str:
+    if not framework:
+        return ""
+    f = nodes.resolve_framework(store, framework)
+    label, _ = nodes.label_of(nodes.facts(store, [f])[f.value], framework)
+    return f", {label}"
 
 
 def _range_words(since, until) -> str:

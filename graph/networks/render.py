@@ -1,11 +1,13 @@
 """Networks as pages to look at: PyVis (vis-network) views that need nothing from the
 internet.
 
-``render`` turns a graph of ``graph.networks.graphs`` into one HTML page: colour and shape by
-node group with a legend, size by centrality, tooltips with the names in Chinese and
-English, dates and the evidence passage, a date-range filter, and physics that settles
-the layout and then stops. vis-network comes from the copy inside the pyvis package,
-written into the page or served beside it (``asset``).
+``render`` turns a graph of ``graph.networks.graphs`` into one HTML page: laid out on the
+server (``graph.networks.layout``: no physics, fitted to the window at once, labels that
+do not overlap), colour and shape by node group (states by their role) with a legend,
+size by centrality, tooltips with the names in Chinese and English, dates and the
+evidence passage, the filters of a served view (kept in its URL) and its downloads.
+vis-network comes from the copy inside the pyvis package, written into the page or
+served beside it (``asset``).
 
     >>> import networkx as nx
     >>> G = nx.Graph(title="Two ministers")
@@ -20,7 +22,7 @@ written into the page or served beside it (``asset``).
 from __future__ import annotations
 
 import json
-import math
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -31,31 +33,46 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
-from .graphs import GROUPS, date_range
+from urllib.parse import urlencode
 
-__all__ = ["render", "asset", "script_json", "ASSETS", "STYLES"]
+from .graphs import GROUPS
+from .layout import Picture, lay_out
+
+__all__ = ["render", "asset", "script_json", "ASSETS", "STYLES", "ROLE_COLOURS", "Controls", "style_of",
+           "legend_entries", "FONT"]
 
 #: How each node group is drawn: (vis-network shape, colour).
 STYLES: dict[str, tuple[str, str]] = {
     "organization": ("hexagon", "#7b3fa0"),
     "body": ("square", "#b58bd1"),
-    "country": ("diamond", "#2e9d5b"),
+    "country": ("diamond", "#8d8a3a"),
     "event": ("triangle", "#f0a030"),
     "person-CN": ("dot", "#d7263d"),
     "person-RU": ("dot", "#1b61c9"),
     "person": ("dot", "#6b7785"),
 }
 
+#: States drawn by the role they hold in the view's organization (member, observer …).
+ROLE_COLOURS: dict[str, str] = {
+    "member": "#0d5c3a",
+    "observer": "#52b5a6",
+    "dialogue_partner": "#b7d968",
+    "partner": "#c9b458",
+}
+ROLE_WORDS: dict[str, str] = {
+    "member": "Member state",
+    "observer": "Observer state",
+    "dialogue_partner": "Dialogue partner",
+    "partner": "Partner state",
+}
+#: The labels' font: one with wide metrics first, so the layout's width estimates hold.
+FONT = "DejaVu Sans, Verdana, Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif"
+
 #: Files a page may load from the service instead of carrying them: name → (path in the pyvis package, media type).
 ASSETS: dict[str, tuple[str, str]] = {
     "vis-network.min.js": ("lib/vis-9.1.2/vis-network.min.js", "text/javascript"),
 }
 
-_SIZES = {"degree": nx.degree_centrality, "betweenness": nx.betweenness_centrality}
-_LABEL_MAX = {"event": 14}
-# Events outnumber everything else: their labels appear once the view is zoomed in.
-_QUIET_KINDS = {"event"}
-_QUIET = {"scaling": {"label": {"enabled": True, "min": 9, "max": 12, "maxVisible": 24, "drawThreshold": 10}}}
 _EVIDENCE_MAX = 360
 _MEETINGS_SHOWN = 4
 
@@ -75,11 +92,45 @@ def _pyvis_file(path: str) -> bytes:
     return (Path(pyvis.__file__).parent / path).read_bytes()
 
 
-def render(G: nx.Graph, *, title: str | None = None, legend: bool = True, date_filter: bool = True,
-           assets: str = "inline", links: bool = False, size_by: str = "degree",
-           since: str | None = None, until: str | None = None) -> str:
-    """One HTML page showing ``G``, with everything it runs written into it (or loaded
-    from this service).
+@dataclass
+class Controls:
+    """The filters a served view offers, kept in its URL (a GET form to ``action``).
+
+    ``since``/``until`` are what the date boxes show; ``kinds``/``roles``/``framework``
+    what is ticked or chosen; the ``*_choices`` what can be (empty: not offered);
+    ``hidden`` other parameters the form carries along (``depth``, ``size``)."""
+
+    action: str
+    since: str | None = None
+    until: str | None = None
+    span: bool = True
+    period: tuple[str, str] | None = None
+    kinds: list[str] = field(default_factory=list)
+    kind_choices: list[tuple[str, str]] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    role_choices: list[tuple[str, str]] = field(default_factory=list)
+    framework: str | None = None
+    framework_choices: list[tuple[str, str]] = field(default_factory=list)
+    hidden: list[tuple[str, str]] = field(default_factory=list)
+
+    def href(self, **change) -> str:
+        """The view's URL with these parameters, the others as they are."""
+        params = [("from", self.since or ""), ("to", self.until or "")]
+        params += [("show", k) for k in self.kinds] if self.kind_choices else []
+        params += [("role", r) for r in self.roles] if self.role_choices else []
+        params += [("framework", self.framework)] if self.framework else []
+        params += list(self.hidden)
+        for key, value in change.items():
+            key = {"since": "from", "until": "to"}.get(key, key)
+            params = [(k, v) for k, v in params if k != key] + [(key, value or "")]
+        return self.action + "?" + urlencode(params)
+
+
+def render(G: nx.Graph, *, title: str | None = None, legend: bool = True, assets: str = "inline",
+           links: bool = False, size_by: str = "degree", controls: Controls | None = None,
+           exports: dict[str, str] | None = None, picture: Picture | None = None, file: str = "network") -> str:
+    """One HTML page showing ``G`` laid out (``graph.networks.layout``), with everything
+    it runs written into it (or loaded from this service).
 
     Parameters
     ----------
@@ -89,23 +140,27 @@ def render(G: nx.Graph, *, title: str | None = None, legend: bool = True, date_f
         Default: ``G.graph["title"]``.
     legend : bool
         Show which colour and shape stands for which kind of node.
-    date_filter : bool
-        Show the date-range filter (when anything in ``G`` has dates).
     assets : str
         ``"inline"`` to write vis-network into the page, or the URL path under which
         the service serves ``ASSETS`` (``"/static"``).
     links : bool
-        Double-clicking a node opens its page on this service (its network for persons
-        and organizations).
+        Double-clicking a node opens its page on this service.
     size_by : {"degree", "betweenness"}
         The centrality that sizes the nodes.
-    since, until : str, optional
-        ISO days the date filter starts with (default: every date in ``G``).
+    controls : Controls, optional
+        The filters to offer (a served view); none in a file.
+    exports : dict, optional
+        URL of each download (``png``, ``svg``, ``graphml``, ``gexf``); without them the
+        page offers a PNG of its canvas.
+    picture : Picture, optional
+        The layout, when already computed (``lay_out(G, size_by=size_by)``).
+    file : str
+        Name (without extension) of the PNG the page itself writes.
 
     Returns
     -------
     str
-        A complete HTML document.
+        A complete HTML document. Its vis-network instance is the global ``network``.
 
     Raises
     ------
@@ -118,68 +173,82 @@ def render(G: nx.Graph, *, title: str | None = None, legend: bool = True, date_f
     >>> page = render(G, title="One", assets="/static", legend=False)
     >>> '<script src="/static/vis-network.min.js"></script>' in page, 'class="legend"' in page
     (True, False)
-
-    Notes
-    -----
-    The date filter hides what ``graph.networks.graphs.restrict`` would leave out, by the
-    same rule, in the page itself.
     """
-    if size_by not in _SIZES:
-        raise ValueError(f"size_by must be one of {', '.join(_SIZES)}, not {size_by!r}")
     title = title or G.graph.get("title") or "Network"
-    centrality = _SIZES[size_by](G) if len(G) else {}
-    top = max(centrality.values(), default=0) or 1
-
+    picture = picture or lay_out(G, size_by=size_by)
     net = Network(directed=False, cdn_resources="in_line", heading="")
-    net.force_atlas_2based(gravity=-60, central_gravity=0.02, spring_length=90, spring_strength=0.06,
-                           damping=0.5, overlap=0.6)
-    net.toggle_stabilization(True)
+    net.toggle_physics(False)
     ids = {n: f"n{i}" for i, n in enumerate(G)}
-    meta_nodes, meta_edges = {}, {}
+    meta_nodes = {}
     for n, d in G.nodes(data=True):
-        group = d.get("group") if d.get("group") in STYLES else "organization"
-        shape, colour = STYLES[group]
-        extra = dict(_QUIET) if d.get("kind") in _QUIET_KINDS else {}
-        if n == G.graph.get("center"):
-            extra["borderWidth"] = 4
-        net.add_node(ids[n], label=_short(d), title=_node_tooltip(d), shape=shape, **extra,
+        shape, colour = style_of(d)
+        p = picture.nodes[n]
+        net.add_node(ids[n], label=p.label, title=_node_tooltip(d), shape=shape, x=p.x, y=p.y, size=p.size,
+                     font={"size": p.font}, borderWidth=4 if n == G.graph.get("center") else 1.5,
                      color={"background": colour, "border": _darker(colour),
                             "highlight": {"background": colour, "border": "#111111"},
-                            "hover": {"background": colour, "border": "#111111"}},
-                     value=round(1 + 99 * math.sqrt(centrality.get(n, 0) / top), 2))
-        meta_nodes[ids[n]] = {"dates": [list(s) for s in d.get("dates") or ()], "pinned": bool(d.get("pinned")),
-                              "href": _href(d) if links else None}
+                            "hover": {"background": colour, "border": "#111111"}})
+        meta_nodes[ids[n]] = {"level": p.level, "label": p.label, "font": p.font, "href": _href(d) if links else None}
     for i, (u, v, d) in enumerate(G.edges(data=True)):
-        eid = f"e{i}"
-        net.add_edge(ids[u], ids[v], id=eid, title=_edge_tooltip(G, u, v, d), value=d.get("weight", 1))
-        meta_edges[eid] = [list(s) for s in d.get("dates") or ()]
+        net.add_edge(ids[u], ids[v], id=f"e{i}", title=_edge_tooltip(G, u, v, d), value=d.get("weight", 1))
     vis_nodes, vis_edges, _, _, _, options = net.get_network_data()
     opts = json.loads(options)
-    opts["physics"]["stabilization"].update(iterations=400, updateInterval=25, fit=True)
-    opts["physics"]["minVelocity"] = 1.0
     opts.update(
-        nodes={"font": {"size": 15, "face": "system-ui, sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"},
-               "scaling": {"min": 8, "max": 36,
-                           "label": {"enabled": True, "min": 14, "max": 30, "maxVisible": 30, "drawThreshold": 10}},
-               "borderWidth": 1.5, "widthConstraint": {"maximum": 260}},
-        edges={"smooth": False, "color": {"color": "#b7bfca", "highlight": "#3b4552", "hover": "#3b4552"},
+        physics={"enabled": False},
+        nodes={"font": {"face": FONT, "strokeWidth": 3, "strokeColor": "#ffffff", "color": "#1f2933"},
+               "scaling": {"label": {"enabled": False, "drawThreshold": 1}}},
+        edges={"smooth": False, "color": {"color": "#aab4c0", "highlight": "#3b4552", "hover": "#3b4552"},
                "scaling": {"min": 1, "max": 6}, "selectionWidth": 1.5},
-        interaction={"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": False, "dragNodes": True},
-        layout={"randomSeed": 7, "improvedLayout": len(G) <= 120},
+        interaction={"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": False, "dragNodes": True,
+                     "keyboard": {"enabled": True, "bindToWindow": False}, "navigationButtons": False},
+        layout={"improvedLayout": False, "randomSeed": 7},
     )
-    span = date_range(G)
-    data = {"nodes": vis_nodes, "edges": vis_edges, "options": opts, "nodeMeta": meta_nodes, "edgeMeta": meta_edges,
-            "range": list(span) if span else None}
-    present = {d.get("group") if d.get("group") in STYLES else "organization" for _, d in G.nodes(data=True)}
-    entries = [{"label": words, "shape": STYLES[g][0], "colour": STYLES[g][1]} for g, words in GROUPS.items()
-               if g in present]
+    for node in vis_nodes:
+        node["font"] = {**node.get("font", {}), "face": FONT}
+    data = {"nodes": vis_nodes, "edges": vis_edges, "options": opts, "nodeMeta": meta_nodes,
+            "bbox": list(picture.bbox), "file": file}
+    entries = [{"label": words, "shape": shape, "colour": colour} for words, shape, colour in legend_entries(G)]
     script = None if assets != "inline" else asset("vis-network.min.js").decode().replace("</script", "<\\/script")
+    header = 84 if controls or legend else 48
     return _template().render(
-        title=title, legend=entries if legend else None, date_filter=bool(date_filter and span), span=span,
-        since=since or (span[0] if span else None), until=until or (span[1] if span else None),
-        nodes=G.number_of_nodes(), edges=G.number_of_edges(), size_by=size_by, links=links,
-        vis_script=script, vis_src=None if script else f"{assets.rstrip('/')}/vis-network.min.js",
-        data=script_json(data))
+        title=title, legend=entries if legend else None, controls=_controls_view(controls),
+        nodes=G.number_of_nodes(), edges=G.number_of_edges(), size_by=size_by, links=links, exports=exports,
+        header_height=header, vis_script=script,
+        vis_src=None if script else f"{assets.rstrip('/')}/vis-network.min.js", data=script_json(data))
+
+
+def _controls_view(c: Controls | None):
+    if c is None:
+        return None
+    return {**c.__dict__, "period_href": c.href(since=c.period[0], until=c.period[1]) if c.period else None,
+            "all_href": c.href(since="", until="")}
+
+
+def style_of(d: dict) -> tuple[str, str]:
+    """(vis-network shape, colour) of a node: by its group, a state by the role it
+    holds in the view's organization.
+
+    >>> style_of({"group": "country", "role": "observer"})
+    ('diamond', '#52b5a6')
+    """
+    group = d.get("group") if d.get("group") in STYLES else "organization"
+    shape, colour = STYLES[group]
+    if d.get("role") in ROLE_COLOURS:
+        colour = ROLE_COLOURS[d["role"]]
+    return shape, colour
+
+
+def legend_entries(G: nx.Graph) -> list[tuple[str, str, str]]:
+    """(words, shape, colour) for each kind of node ``G`` holds, in legend order."""
+    out = []
+    present = {(d.get("group") if d.get("group") in STYLES else "organization", d.get("role"))
+               for _, d in G.nodes(data=True)}
+    for g, words in GROUPS.items():
+        for role, role_words in (*ROLE_WORDS.items(), (None, None)):
+            if (g, role) in present:
+                shape, colour = style_of({"group": g, "role": role})
+                out.append((role_words if role else words, shape, colour))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -196,12 +265,6 @@ def script_json(value) -> Markup:
                     ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
     return Markup(text)
-
-
-def _short(d: dict) -> str:
-    label = d.get("label") or d.get("id") or ""
-    limit = _LABEL_MAX.get(d.get("kind"))
-    return label if limit is None or len(label) <= limit else label[:limit] + "…"
 
 
 def _names(d: dict) -> str:
@@ -226,7 +289,7 @@ def _clip(text: str, limit: int = _EVIDENCE_MAX) -> str:
 
 def _node_tooltip(d: dict) -> str:
     lines = [_names(d)]
-    what = [GROUPS.get(d.get("group"), d.get("kind") or "")]
+    what = [ROLE_WORDS.get(d.get("role")) or GROUPS.get(d.get("group"), d.get("kind") or "")]
     if d.get("type"):
         what.append(d["type"])
     what += [_days(s) for s in d.get("dates") or ()]
@@ -258,10 +321,8 @@ def _href(d: dict) -> str | None:
     kind, key = d.get("kind"), d.get("id")
     if not kind or not key:
         return None
-    if kind == "person":
-        return f"/viz/person/{key}"
-    if kind == "organization":
-        return f"/viz/organization/{key}"
+    if kind in ("person", "organization", "event", "agreement"):
+        return f"/{kind}/{key}"
     return f"/id/{kind}/{key}"
 
 

@@ -249,12 +249,15 @@ def test_stats(http):
 # -- every node's IRI dereferences ---------------------------------------------------------
 
 def test_node_page_for_a_browser(http):
-    r = http.get("/id/person/wang-yi", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    page = r.text
-    assert "<h1>Wang Yi</h1>" in page and "王毅" in page and "<script" not in page
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    r = http.get("/id/person/wang-yi", headers=browser)
+    assert r.status_code == 303 and r.headers["location"] == "/person/wang-yi" and "Accept" in r.headers["vary"]
+    page = http.get(r.headers["location"]).text
+    assert "<h1>Wang Yi</h1>" in page and "王毅" in page and "Ван И" in page
     assert 'href="/id/country/CN"' in page and "http://" not in page.split("<style>")[1].split("</style>")[0]
-    assert "Accept" in r.headers["vary"]
+    assert http.get("/id/person/no-one-at-all", headers=browser).status_code == 404
+    r = http.get("/id/country/CN", headers=browser)   # no profile of its own: the node's page
+    assert r.status_code == 200 and "<h1>China</h1>" in r.text and "<script" not in r.text
 
 
 def test_node_as_rdf_for_rdf_clients(http, base):
@@ -276,8 +279,10 @@ def test_node_as_rdf_for_rdf_clients(http, base):
 def test_every_kind_of_node_dereferences(http):
     for path in ("/id/event/" + examples.EVENT_ID, "/id/organization/sco", "/id/country/CN", "/id/place/moscow",
                  "/id/plover/CONSULT", "/id/report/crd-2021-zh"):
-        r = http.get(path, headers={"Accept": "text/html"})
-        assert r.status_code == 200, path
+        r = http.get(path, headers={"Accept": "text/html"}, follow_redirects=True)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), path
+        if path.startswith(("/id/event/", "/id/organization/")):
+            assert r.url.path == path.removeprefix("/id"), path     # the profile page
     assert http.get("/id/person/nobody").status_code == 404
     assert http.get("/id/nonsense/x").status_code == 404
     assert http.get("/id/person/wang-yi", headers={"Accept": "image/png"}).status_code == 406

@@ -5,6 +5,7 @@ page and the search over HTTP; ``kg viz``."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import networkx as nx
@@ -15,7 +16,9 @@ from api import cli
 from api.pages.home import example_queries
 from graph.analyses import events, meetings
 from graph.networks import graphs as networks
+from graph.networks import export as files
 from graph.networks import render as viz
+from graph.networks import views
 from graph.errors import InvalidParameter, UnknownId
 from graph.sparql.run import run_query
 from graph.analyses.search import search
@@ -146,9 +149,51 @@ def test_page_carries_names_dates_evidence_and_legend(sco):
     page = viz.render(sco)
     assert "上海合作组织 · Shanghai Cooperation Organisation" in page
     assert "Body of the organization" in page and "Person (Russia)" in page
-    assert 'id="kg-from"' in page and 'min="2001-06-15"' in page
+    assert 'id="kg-filters"' not in page          # a file has no server to filter on
     passage = next(d["evidence"] for _, d in sco.nodes(data=True) if d["kind"] == "event")
     assert " ".join(passage.split())[:30] in page
+
+
+def test_views_default_to_the_report_period_and_members_by_role(store):
+    v = views.view(store, views.ViewRequest("sco"))
+    assert (v.request.since, v.request.until) == ("2020-04-01", "2021-03-31") == v.period
+    roles = {v.graph.nodes[n]["id"]: r for n, r in networks.members(v.graph).items()}
+    assert {c: roles[c] for c in SCO_MEMBERS} == {c: "member" for c in SCO_MEMBERS}
+    assert roles["IR"] == roles["BY"] == "observer" and roles["TR"] == "dialogue_partner"
+    assert "EG" not in roles and "BH" not in roles and "AE" not in roles   # dialogue partners only later
+    assert not _ids(v.graph, kind="event")                                # events off by default
+    persons = _ids(v.graph, kind="person")
+    assert {"wang-yi", "sergey-lavrov"} <= persons
+    lavrov_units = {v.graph.nodes[n]["id"] for n in v.graph[ID + "person/sergey-lavrov"]}
+    assert "sco-council-of-foreign-ministers" in lavrov_units or "sco" in lavrov_units
+    only = views.view(store, views.ViewRequest("sco", roles=("member",))).graph
+    assert set(networks.members(only).values()) == {"member"}
+    everything = views.view(store, views.ViewRequest("sco", since="", until="")).graph
+    assert networks.members(everything)[ID + "country/IR"] == "member"  # a member since 2023
+    with pytest.raises(InvalidParameter):
+        views.view(store, views.ViewRequest("sco", roles=("friend",)))
+
+
+@pytest.mark.parametrize("request_", [views.ViewRequest("met"), views.ViewRequest("sco"),
+                                      views.ViewRequest("brics", kinds=networks.KINDS)])
+def test_graphml_and_gexf_load_with_the_view_counts(store, request_):
+    G = views.view(store, request_).graph
+    for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+        H = read(io.BytesIO(files.write(G, fmt)))
+        assert (H.number_of_nodes(), H.number_of_edges()) == (G.number_of_nodes(), G.number_of_edges()), fmt
+        some = next(iter(G))
+        assert H.nodes[some]["label"] == G.nodes[some]["label"]
+
+
+def test_layout_labels_do_not_overlap_at_the_opening_zoom(store):
+    for request_ in (views.ViewRequest("sco"), views.ViewRequest("met", since="", until=""),
+                     views.ViewRequest("sco", kinds=networks.KINDS)):
+        picture = views.view(store, request_).picture
+        shown = [p.label_box() for p in picture.nodes.values() if p.level == 1]
+        assert len(shown) >= 10
+        for i, a in enumerate(shown):
+            for b in shown[i + 1:]:
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
 
 
 def test_page_keeps_hostile_labels_inert():
@@ -178,10 +223,25 @@ def test_view_script_is_served(client):
     assert client.get("/static/other.js").status_code == 404
 
 
+def test_view_downloads(client, store):
+    for path, fmt in (("/viz/sco.png", "png"), ("/viz/met.svg?from=&to=", "svg"),
+                      ("/viz/person/wang-yi.graphml", "graphml"), ("/export.graphml", "graphml"),
+                      ("/export.gexf?network=sco", "gexf"), ("/export.graphml?network=brics&from=&to=", "graphml")):
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.text[:200])
+        assert r.headers["content-type"].startswith(files.MEDIA_TYPES[fmt]) and len(r.content) > 2_000
+    met = views.view(store, views.ViewRequest("met")).graph
+    H = nx.read_graphml(io.BytesIO(client.get("/export.graphml").content))
+    assert (len(H), H.number_of_edges()) == (len(met), met.number_of_edges())
+    assert client.get("/viz/sco.jpg").status_code == 422
+    assert client.get("/export.gexf?network=nothing-here").status_code == 404
+
+
 @pytest.mark.parametrize("path, status", [("/viz/person/no-one", 404), ("/viz/organization/no-body", 404),
                                           ("/viz/person/wang-yi?depth=3", 422),
                                           ("/viz/met?from=2021-01-01&to=2020-01-01", 422),
-                                          ("/viz/met?from=someday", 422)])
+                                          ("/viz/met?from=someday", 422), ("/viz/sco?role=friend", 422),
+                                          ("/viz/sco?show=planet", 422)])
 def test_view_errors(client, path, status):
     r = client.get(path)
     assert r.status_code == status, r.text
@@ -224,6 +284,24 @@ def test_kg_viz_writes_offline_pages(store, tmp_path, capsys):
         assert page.startswith("<!doctype html>") and "vis.Network" in page
         assert "<script src=" not in page and not OUTSIDE_LOAD.search(page)
     assert "nodes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG"), ("svg", b"<?xml"), ("graphml", b"<?xml"),
+                                        ("gexf", b"<?xml")])
+def test_kg_viz_writes_each_format(store, tmp_path, fmt, magic):
+    out = tmp_path / f"sco.{fmt}"
+    assert cli.main(["viz", "sco", "--store", store.location, "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(magic) and out.stat().st_size > 5_000
+    forced = tmp_path / f"x.{fmt}"
+    assert cli.main(["viz", "met", "--format", fmt, "--store", store.location, "--out", str(forced)]) == 0
+
+
+def test_kg_viz_refuses_an_extension_of_another_format(store, tmp_path, capsys):
+    out = tmp_path / "x.png"
+    assert cli.main(["viz", "sco", "--format", "html", "--store", store.location, "--out", str(out)]) \
+        == cli.EXIT_USAGE
+    assert "does not end in .html" in capsys.readouterr().err and not out.exists()
+    assert cli.main(["viz", "sco", "--store", store.location, "--out", str(tmp_path / "x.txt")]) == cli.EXIT_USAGE
 
 
 def test_kg_viz_errors(store, tmp_path, capsys):
