@@ -122,9 +122,11 @@ class ParticipantStage:
             return m
         text = entry.title if m.start < entry.title_passage.end else entry.paragraph
         i = text.find(m.surface)
-        if i <= 0 or _FORMER.search(text[max(i - 4, 0):i]):
+        if i <= 0:
             return m
         prefix = text[max(text.rfind(ch, 0, i) for ch in "，。；：、和与同及（(") + 1:i]
+        if _FORMER.search(prefix):
+            return m
         office = self.offices.office_before(prefix)
         if office is None or self.ref.offices[office].plural:
             return m
