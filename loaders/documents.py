@@ -139,7 +139,7 @@ class DocumentStage:
         return entry
 
     def __call__(self, report: Report) -> Report:
-        for entry in report.chronicle:
+        for entry in report.entries():
             self.entry(entry)
         cited: list[tuple[Mention, Passage]] = []
         for chapter in report.chapters:

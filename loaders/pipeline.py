@@ -4,7 +4,7 @@ so that ``Pipeline.analyze`` can check that every stage finds what it needs.
 
     >>> pipe = Pipeline.default()
     >>> pipe.stage_names
-    ['structure', 'event_type', 'mentions', 'participants', 'meetings', 'chapter_mentions', 'documents', 'figures']
+    ['structure', 'chapter_events', 'event_type', 'mentions', 'participants', 'meetings', 'chapter_mentions', 'documents', 'figures']
     >>> pipe.analyze()
     []
 
@@ -25,6 +25,7 @@ from pathlib import Path
 from ontology.reference import ReferenceData
 
 from . import get as get_loader
+from .chapter_events import ChapterEventStage
 from .chronicle import ChronicleSections, parse_chronicle
 from .documents import DocumentStage
 from .event_types import EventTyper
@@ -60,7 +61,7 @@ def each_entry(fn: Callable) -> Callable[[Report], Report]:
     """A stage that works entry by entry, as a stage over the report."""
 
     def run(report: Report) -> Report:
-        for entry in report.chronicle:
+        for entry in report.entries():
             fn(entry)
         return report
 
@@ -86,6 +87,7 @@ class Pipeline:
         typer = EventTyper.from_file()
         mentions = MentionStage(finder)
         for stage in (
+            Stage("chapter_events", ChapterEventStage(), ChapterEventStage.requires, ChapterEventStage.assigns),
             Stage("event_type", each_entry(typer), EventTyper.requires, EventTyper.assigns),
             Stage("mentions", lambda rep: each_entry(lambda e: mentions(e, rep.text))(rep),
                   MentionStage.requires, MentionStage.assigns),

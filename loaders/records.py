@@ -121,6 +121,7 @@ class ChronicleEntry:
     online: bool = False
     figures: list = field(default_factory=list)  # loaders.figures.Figure
     meetings: list[ReportedMeeting] = field(default_factory=list)  # set where the entry reports several
+    kind: str = "chronicle"  # "chronicle", or "chapter" for a happening a chapter dates
 
 
 @dataclass
@@ -134,3 +135,8 @@ class Report:
     documents: list[tuple[Mention, Passage]] = field(default_factory=list)  # cited in the chapters
     tables: list = field(default_factory=list)  # loaders.figures.Figure read from the chapters' tables
     chapter_mentions: list[tuple[Mention, Passage]] = field(default_factory=list)  # who the chapters name
+    chapter_events: list[ChronicleEntry] = field(default_factory=list)  # the chapters' dated happenings
+
+    def entries(self) -> list[ChronicleEntry]:
+        """The chronicle's entries, then the chapters' dated happenings."""
+        return [*self.chronicle, *self.chapter_events]

@@ -189,6 +189,12 @@ def _work(g: Graph, ref: ReferenceData, n: URIRef, cls: URIRef, w, dated: tuple[
     _source(g, n, w.source)
 
 
+def _actor_keys(entry: ChronicleEntry) -> set[tuple[str, str]]:
+    """The persons and organizations an entry has acting, by their keys."""
+    return {(m.kind, m.key) for m in entry.mentions
+            if m.kind in ("person", "organization") and m.key and m.role not in ("mentioned", "series")}
+
+
 def _agent(ref: ReferenceData, key: str) -> URIRef:
     return iris.country(key) if key.upper() in ref.countries and len(key) == 2 else iris.organization(key)
 
@@ -289,6 +295,26 @@ class ReportGraphBuilder:
             g = Graph()
             self._event(g, report, r, e, entry)
             yield g
+        yield from self._chapter_events(report, r)
+
+    def _chapter_events(self, report: Report, r: URIRef) -> Iterator[Graph]:
+        """The chapters' dated happenings: an event of its own, or, where the chronicle
+        records the same happening (same day, an actor in common), a second passage of
+        the chronicle's event."""
+        rid = report.info.id
+        by_day: dict[dt.date, list[tuple[ChronicleEntry, set]]] = defaultdict(list)
+        for entry in report.chronicle:
+            by_day[entry.date_begin].append((entry, _actor_keys(entry)))
+        for entry in report.chapter_events:
+            g = Graph()
+            keys = _actor_keys(entry)
+            same = [c for c, ck in by_day.get(entry.date_begin, ()) if keys & ck]
+            if same:
+                e = iris.event(rid, same[0].date_begin, same[0].title)
+                g.add((e, PROV.wasDerivedFrom, self._passage(g, report, entry.passage)))
+            else:
+                self._event(g, report, r, iris.event(rid, entry.date_begin, entry.title), entry)
+            yield g
 
     def _authors(self, g: Graph, report: Report, r: URIRef) -> None:
         for a in report.authors:
@@ -329,7 +355,7 @@ class ReportGraphBuilder:
         return n
 
     def _event(self, g: Graph, report: Report, r: URIRef, e: URIRef, entry: ChronicleEntry) -> None:
-        g.add((e, RDF.type, CRD.ChronicleEvent))
+        g.add((e, RDF.type, CRD.ChronicleEvent if entry.kind == "chronicle" else CRD.ChapterEvent))
         if entry.form in _FORM_CLASS:
             g.add((e, RDF.type, _FORM_CLASS[entry.form]))
         g.add((e, RDFS.label, Literal(entry.title, lang="zh")))
@@ -339,8 +365,11 @@ class ReportGraphBuilder:
         g.add((e, SEM.hasBeginTimeStamp, Literal(entry.date_begin.isoformat(), datatype=XSD.date)))
         g.add((e, SEM.hasEndTimeStamp, Literal(entry.date_end.isoformat(), datatype=XSD.date)))
         g.add((e, DCTERMS.isPartOf, r))
-        g.add((e, CRD.chronicleIndex, Literal(entry.index)))
-        g.add((e, CRD.chronicleSection, iris.concept("section", entry.section.key)))
+        if entry.kind == "chronicle":
+            g.add((e, CRD.chronicleIndex, Literal(entry.index)))
+            g.add((e, CRD.chronicleSection, iris.concept("section", entry.section.key)))
+        else:
+            g.add((e, DCTERMS.isPartOf, iris.concept("chapter", f"{report.info.id}-{entry.section.key.split('-')[-1]}")))
         if entry.plover:
             g.add((e, SEM.eventType, iris.concept("plover", entry.plover)))
         if entry.form:
