@@ -25,6 +25,7 @@ _CUES = Rules.load()
 _TAKES_PART = _CUES.cue("takes_part")
 _REPORTS_ON = _CUES.cue("reports_on")
 _FORMER = _CUES.cue("former")
+_IN_FRAMEWORK = _CUES.cue("in_framework")
 _ACTS = re.compile("|".join(_CUES.cue(c).pattern for c in ("takes_part", "speaks", "meets")))
 _LEAD = re.compile(r"^\s*(?:\d{1,2}\s*月\s*)?(?:\d{1,2}\s*日)?(?:上午|下午|晚|当天|同日|随后)?[，,]?\s*")
 _BOOK_TITLE = re.compile(r"《[^》]*》")
@@ -149,8 +150,15 @@ class ParticipantStage:
         (联合国改革, 在上合组织框架内) or when officials meet and the paragraph names it
         only as a subject of their talks; a place is where the event happened when the
         title names it or the text says so (在莫斯科举行)."""
-        if m.role == "mentioned" or m.kind in ("office", "framework"):
+        if m.role == "mentioned" or m.kind == "office":
             return m
+        if m.kind == "framework":
+            # 在一带一路框架下, 中俄印外长会晤: the event belongs to it; 一带一路 as a topic does not
+            if m.start < entry.title_passage.end:
+                return replace(m, role=m.role or "participant")
+            i = entry.paragraph.find(m.surface)
+            after = entry.paragraph[i + len(m.surface):i + len(m.surface) + 6] if i >= 0 else ""
+            return replace(m, role="participant" if _IN_FRAMEWORK.match(after) else "mentioned")
         in_title = m.start < entry.title_passage.end
         offset = m.start - entry.title_passage.end
         text = entry.paragraph

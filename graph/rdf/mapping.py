@@ -387,7 +387,7 @@ class ReportGraphBuilder:
             if m.kind == "place":
                 g.add((e, SEM.hasPlace, node))
             elif m.kind == "framework":
-                g.add((e, CRD.inFramework, node))
+                g.add((e, CRD.mentions if m.role == "mentioned" else CRD.inFramework, node))
             elif m.kind in ("person", "organization", "country"):
                 prop = CRD.inferredParticipant if m.inferred else _ROLE_PROPERTY.get(m.role, CRD.participant)
                 if m.role == "mentioned":
