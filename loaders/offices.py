@@ -142,7 +142,7 @@ class OfficeReader:
                         member_codes = set(codes)
                 topic = text[last_end:p]
                 # 支持南非办好即将举行的金砖国家领导人会晤: a clause between, not the office's subject
-                if len(topic) > 12 or "的" in topic or _ACTS_IN_TOPIC.search(topic) or \
+                if len(topic) > 12 or _ACTS_IN_TOPIC.search(topic) or \
                         any(last_end <= f.start < p + len(word) for f in persons):
                     continue
                 # 外交部司级领导人 are officials of a ministry, not the leaders; 根据两国领导人协议

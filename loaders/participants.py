@@ -26,6 +26,7 @@ _TAKES_PART = _CUES.cue("takes_part")
 _REPORTS_ON = _CUES.cue("reports_on")
 _FORMER = _CUES.cue("former")
 _IN_FRAMEWORK = _CUES.cue("in_framework")
+_SESSION = _CUES.cue("session")
 _ACTS = re.compile("|".join(_CUES.cue(c).pattern for c in ("takes_part", "speaks", "meets")))
 _LEAD = re.compile(r"^\s*(?:\d{1,2}\s*月\s*)?(?:\d{1,2}\s*日)?(?:上午|下午|晚|当天|同日|随后)?[，,]?\s*")
 _BOOK_TITLE = re.compile(r"《[^》]*》")
@@ -133,6 +134,18 @@ class ParticipantStage:
             return m
         holders = self.offices.holders(office, entry.date_begin)
         return replace(m, key=holders[0]) if len(holders) == 1 else m
+
+    def _co_chairs(self, org: str, entry: ChronicleEntry, exclude: set[str]) -> list[Mention]:
+        tp = entry.title_passage
+        out = []
+        for office in self.ref.offices.values():
+            if office.org != org or office.role != "co_chair":
+                continue
+            holders = self.offices.holders(office.id, entry.date_begin)
+            if len(holders) == 1 and holders[0] not in exclude:
+                exclude = exclude | {holders[0]}
+                out.append(Mention("person", holders[0], office.zh, tp.start, tp.end, "participant", True, office.id))
+        return out
 
     def _country_of_person(self, m: Mention, entry: ChronicleEntry) -> str | None:
         """The state a person acts for: the data's, else that of the office or body named
@@ -248,6 +261,11 @@ class ParticipantStage:
                                          exclude=named, represented=represented)
         out += self.offices.holders_named(first_sentence, entry.date_begin, tp,
                                           exclude=named | {m.key for m in out})
+        # a session of a commission (中俄投资合作委员会第十次会议): its co-chairs on the day
+        if _SESSION.search(entry.title):
+            for m in entry.mentions:
+                if m.kind == "organization" and m.key and m.start < tp.end:
+                    out += self._co_chairs(m.key, entry, named | {x.key for x in out})
         # later sentences: an office as the subject of what it does (中国驻俄罗斯大使在论坛上表示)
         for sentence in re.split(r"[。；]", entry.paragraph)[1:]:
             sentence = _LEAD.sub("", sentence)
