@@ -31,12 +31,13 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def build(sources: Sequence[str | Path] | None, store: GraphStore, *, ref: ReferenceData | None = None) -> BuildResult:
+def build(sources: Sequence[str | Path] | None, store: GraphStore, *, ref: ReferenceData | None = None,
+          names: str = "patterns") -> BuildResult:
     """Load every source, map it to RDF and replace the store's content in one step."""
     t = {}
     t0 = time.perf_counter()
     ref = ref or ReferenceData.load()
-    pipe = Pipeline.default(ref)
+    pipe = Pipeline.default(ref, names=names)
     t["setup"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     reports = pipe.run_all(list(sources) if sources else [BUNDLED_REPORT])

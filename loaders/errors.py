@@ -48,3 +48,10 @@ class ChronicleDateError(LoaderError):
     def __init__(self, path: str, line: int, text: str, reason: str):
         self.path, self.line, self.text = path, line, text
         super().__init__(f"{path}:{line}: bad chronicle date {text.strip()!r}: {reason}")
+
+
+class NerUnavailable(LoaderError):
+    """Names were asked to be found with the NER model, which is not installed."""
+
+    def __init__(self):
+        super().__init__("finding names with the NER model needs its package: pip install 'china-russia-dialogue-kg[ner]'")

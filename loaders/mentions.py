@@ -126,10 +126,17 @@ class MentionFinder:
     [('country', 'CN'), ('country', 'RU')]
     """
 
-    def __init__(self, ref: ReferenceData, patterns: NamePatterns | None = None):
+    def __init__(self, ref: ReferenceData, patterns: NamePatterns | None = None, *, names: str = "patterns",
+                 tagger=None):
+        """``names``: how names the data does not know are found: ``data`` (none are),
+        ``patterns`` (titles before names, heads of organization names) or ``ner``
+        (patterns, then the NER model ``tagger``)."""
         self.ref = ref
         self.patterns = patterns or NamePatterns()
+        self.names = names
+        self.tagger = tagger
         self.forms = by_surface(ref)
+        self.country_names = {f for c in ref.countries.values() for f in (c.zh, *c.zh_aliases)}
         # forms the data marks as shared or common words: taken only where the context decides
         self.ambiguous = {(kind, form) for kind, table in (("person", ref.persons), ("organization", ref.organizations),
                                                            ("place", ref.places))
@@ -215,7 +222,7 @@ class MentionFinder:
             key = self._disambiguate(kind, keys, text, start, end, out)
             if key:
                 out.append(Found(kind, key, tok, start, end))
-        for m in self.patterns.after_title.finditer(text):
+        for m in (self.patterns.after_title.finditer(text) if self.names != "data" else ()):
             s, e = m.span("name")
             name = m["name"]
             if any(s < f.end and f.start < e for f in out):
@@ -224,9 +231,27 @@ class MentionFinder:
                 continue
             out.append(Found("person", None, name, s, e,
                              self.patterns.english(name, foreign=self._foreign(text, s, name, out))))
-        out.extend(self._new_organizations(text, out))
+        if self.names != "data":
+            out.extend(self._new_organizations(text, out))
+        if self.names == "ner" and self.tagger is not None:
+            out.extend(self._tagged(text, out))
         out.sort(key=lambda f: (f.start, f.end, f.kind))
         return _same_as_full_name(out)
+
+    def _tagged(self, text: str, found: list[Found]) -> list[Found]:
+        """Persons and organizations the NER model finds where nothing else was found."""
+        out: list[Found] = []
+        for start, end, kind in self.tagger.spans(text):
+            name = text[start:end]
+            if any(f.start < end and start < f.end for f in (*found, *out)) or name in self.forms:
+                continue
+            if kind == "person" and len(_CJK.findall(name)) >= 2:
+                out.append(Found("person", None, name, start, end,
+                                 self.patterns.english(name, foreign=self._foreign(text, start, name, found))))
+            elif kind == "organization" and len(name) >= 4 and not _GENERIC_ORG.match(name) and \
+                    name not in self.country_names:
+                out.append(Found("organization", None, name, start, end))
+        return out
 
     def _new_organizations(self, text: str, found: list[Found]) -> list[Found]:
         """Organizations the reference data does not know, read from the last word of

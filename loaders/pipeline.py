@@ -32,7 +32,9 @@ from .event_types import EventTyper
 from .figures import FigureStage
 from .lines import split_lines
 from .meetings import MeetingStage
+from .errors import NerUnavailable
 from .mentions import ChapterMentionStage, MentionFinder, MentionStage
+from .ner import NameTagger
 from .offices import OfficeReader
 from .participants import ParticipantStage
 from .records import Report, ReportInfo
@@ -79,10 +81,15 @@ class Pipeline:
         return ["structure"] + [s.name for s in self.stages]
 
     @classmethod
-    def default(cls, ref: ReferenceData | None = None) -> Pipeline:
+    def default(cls, ref: ReferenceData | None = None, *, names: str = "patterns") -> Pipeline:
+        """The stages in order; ``names`` says how names the reference data does not know
+        are found (``data``: not at all, ``patterns``, ``ner``: patterns and the NER model)."""
         ref = ref or ReferenceData.load()
         pipe = cls(ref)
-        finder = MentionFinder(ref)
+        tagger = NameTagger.load() if names == "ner" else None
+        if names == "ner" and tagger is None:
+            raise NerUnavailable()
+        finder = MentionFinder(ref, names=names, tagger=tagger)
         offices = OfficeReader(ref, finder)
         typer = EventTyper.from_file()
         mentions = MentionStage(finder)

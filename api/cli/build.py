@@ -11,6 +11,9 @@ def register(subparsers) -> None:
     b = subparsers.add_parser("build", help="build the graph from reports (default: the bundled 2021 report)")
     b.add_argument("--source", action="append", metavar="FILE", help="a report text file (repeatable)")
     b.add_argument("--store", metavar="DIR", help="store directory (default: $KG_STORE or ./data/store)")
+    b.add_argument("--names", choices=["data", "patterns", "ner"], default="patterns",
+                   help="how names the reference data does not know are found: not at all, by patterns (default), "
+                        "or by patterns and the NER model (the ner extra)")
     b.set_defaults(func=cmd_build)
 
 
@@ -21,7 +24,7 @@ def cmd_build(args) -> int:
         if not Path(s).is_file():
             return fail(f"no such report file: {s}", EXIT_INPUT)
     store = store_of(args, create=True)
-    result = build(args.source, store)
+    result = build(args.source, store, names=args.names)
     print(f"built {', '.join(result.reports)}: {result.events} chronicle events, "
           f"{result.triples} statements in {store.location}")
     print("  " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()))
