@@ -31,8 +31,7 @@ SPARQL_QUERY = render("""SELECT ?date ?title WHERE {
   VALUES (?a ?b) { (<https://w3id.org/china-russia-dialogue/id/person/wang-yi>
                     <https://w3id.org/china-russia-dialogue/id/person/sergey-lavrov>) }
   VALUES ?type {}  # the meeting types
-  ?e sem:eventType/skos:notation ?type ; ?pa ?a ; ?pb ?b ; sem:hasBeginTimeStamp ?date ; rdfs:label ?title .
-  ?pa rdfs:subPropertyOf* sem:hasActor . ?pb rdfs:subPropertyOf* sem:hasActor .
+  ?e sem:eventType/skos:notation ?type ; sem:hasActor ?a, ?b ; sem:hasBeginTimeStamp ?date ; rdfs:label ?title .
 } ORDER BY ?date""")
 
 

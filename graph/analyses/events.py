@@ -152,8 +152,9 @@ def event_detail(store, event: str) -> EventDetail:
         a = r["actor"].value
         role = r["property"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         via = parts.get(a)
-        if a not in actors or actors[a].role in ("hasActor", "participant"):
-            actors[a] = Actor(node=refs[a], role=role, inferred_from=refs.get(via.value) if via is not None else None)
+        if a in actors and (role == "hasActor" or actors[a].role not in ("hasActor", "participant")):
+            continue  # sem:hasActor is stated beside every more specific role
+        actors[a] = Actor(node=refs[a], role=role, inferred_from=refs.get(via.value) if via is not None else None)
 
     def many(prop):
         return [refs[t.value] for t in f.get(str(prop), ()) if isinstance(t, ox.NamedNode) and t.value in refs]
@@ -171,7 +172,7 @@ def event_detail(store, event: str) -> EventDetail:
     return EventDetail(
         **summary.model_dump(), description=desc[0].value if desc else None,
         online=sparql.py(online[0]) if online else None, section=one(CRD.chronicleSection),
-        report=one(DCTERMS.isPartOf),
+        report=next((r for r in many(DCTERMS.isPartOf) if r.kind == "report"), None),
         actors=sorted(actors.values(), key=lambda a: (a.node.kind, a.node.label)),
         mentions=sorted(many(CRD.mentions), key=lambda r: r.label), places=many(SEM.hasPlace),
         frameworks=many(CRD.inFramework), about=[refs[r["node"].value] for r in about],

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 
 from rdflib import Graph, Literal, URIRef
@@ -44,6 +45,77 @@ _ROLE_PROPERTY = {"participant": CRD.participant, "host": CRD.host, "speaker": C
 def ontology_graph() -> Graph:
     g = Graph()
     g.parse(ONTOLOGY_TTL, format="turtle")
+    return g
+
+
+@dataclass(frozen=True)
+class StandardTerms:
+    """The standard classes and properties each of the ontology's own terms stands for:
+    every superclass and superproperty, at any depth, outside the project's namespace
+    (``crd:Person`` → ``foaf:Person``; ``crd:host`` → ``sem:hasActor``).
+
+    The contract promises consumers who know only the standard vocabularies the same
+    answers without inference, so the mapping states these terms beside the project's
+    own (``with_standard_terms``).
+
+    >>> terms = StandardTerms.of(ontology_graph())
+    >>> [str(t) for t in terms.classes[CRD.Person]]
+    ['http://xmlns.com/foaf/0.1/Person']
+    >>> [str(t) for t in terms.properties[CRD.host]]
+    ['http://semanticweb.cs.vu.nl/2009/11/sem/hasActor']
+    """
+
+    classes: dict[URIRef, tuple[URIRef, ...]]
+    properties: dict[URIRef, tuple[URIRef, ...]]
+
+    @classmethod
+    def of(cls, ontology: Graph) -> "StandardTerms":
+        def closure(relation: URIRef) -> dict[URIRef, tuple[URIRef, ...]]:
+            parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+            for sub, sup in ontology.subject_objects(relation):
+                if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+                    parents[sub].add(sup)
+            out = {}
+            for term in parents:
+                if not str(term).startswith(str(CRD)):
+                    continue
+                seen, todo = set(), list(parents[term])
+                while todo:
+                    t = todo.pop()
+                    if t not in seen:
+                        seen.add(t)
+                        todo.extend(parents.get(t, ()))
+                standard = tuple(sorted(t for t in seen if not str(t).startswith(str(CRD))))
+                if standard:
+                    out[term] = standard
+            return out
+
+        return cls(closure(RDFS.subClassOf), closure(RDFS.subPropertyOf))
+
+
+_STANDARD = StandardTerms.of(ontology_graph())
+
+
+def with_standard_terms(g: Graph, terms: StandardTerms = _STANDARD) -> Graph:
+    """``g`` with every node also typed with the standard classes of its own classes, and
+    every statement also made with the standard properties of its own property.
+
+    >>> g = Graph()
+    >>> _ = g.add((iris.person("wang-yi"), RDF.type, CRD.Person))
+    >>> _ = g.add((URIRef("urn:x:call"), CRD.inferredParticipant, iris.person("wang-yi")))
+    >>> sorted(str(o) for o in with_standard_terms(g).objects(iris.person("wang-yi"), RDF.type))
+    ['http://xmlns.com/foaf/0.1/Person', 'https://w3id.org/china-russia-dialogue/ontology#Person']
+    >>> [str(s) for s in g.subjects(SEM.hasActor, iris.person("wang-yi"))]
+    ['urn:x:call']
+    """
+    added = []
+    for s, p, o in g:
+        if p == RDF.type:
+            added += [(s, RDF.type, c) for c in terms.classes.get(o, ())]
+        else:
+            added += [(s, q, o) for q in terms.properties.get(p, ())]
+    for t in added:
+        g.add(t)
     return g
 
 
@@ -172,7 +244,7 @@ def reference_graph(ref: ReferenceData) -> Graph:
         for pl in pr.places:
             g.add((n, SCHEMA.location, iris.place(pl)))
     _schemes(g, ref)
-    return g
+    return with_standard_terms(g)
 
 
 def _work(g: Graph, ref: ReferenceData, n: URIRef, cls: URIRef, w, dated: tuple[URIRef, str], role: URIRef,
@@ -279,7 +351,7 @@ class ReportGraphBuilder:
             g.add((node, PROV.wasDerivedFrom, self._passage(g, report, p)))
         for n, f in enumerate(report.tables):
             self._figure(g, report, iris.derived("figure", rid, "table", str(n)), f)
-        yield g
+        yield with_standard_terms(g)
         seen: dict[URIRef, int] = defaultdict(int)
         for entry in report.chronicle:
             e = iris.event(rid, entry.date_begin, entry.title)
@@ -288,7 +360,7 @@ class ReportGraphBuilder:
                 e = iris.event(rid, entry.date_begin, entry.title, seen[e])
             g = Graph()
             self._event(g, report, r, e, entry)
-            yield g
+            yield with_standard_terms(g)
 
     def _authors(self, g: Graph, report: Report, r: URIRef) -> None:
         for a in report.authors:
@@ -467,7 +539,8 @@ class ReportGraphBuilder:
         return n
 
 
-__all__ = ["ontology_graph", "reference_graph", "ReportGraphBuilder", "framework_node", "dataset"]
+__all__ = ["ontology_graph", "reference_graph", "ReportGraphBuilder", "framework_node", "dataset", "StandardTerms",
+           "with_standard_terms"]
 
 
 def dataset(reports: Sequence[Report], ref: ReferenceData) -> Iterator[tuple[URIRef, Graph]]:
