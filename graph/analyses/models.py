@@ -72,6 +72,10 @@ class OfficeHeld(BaseModel):
     organization: Ref | None = None
     start: str | None = Field(None, description="Start date as the data has it (YYYY, YYYY-MM or YYYY-MM-DD)")
     end: str | None = None
+    first_day: dt.date | None = Field(None, description="The first day the term may cover (a start known to the "
+                                                        "month counts from its first day)")
+    last_day: dt.date | None = Field(None, description="The last day the term may cover: an end known only to the "
+                                                       "month covers the whole month")
 
 
 class EventRole(BaseModel):

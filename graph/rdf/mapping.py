@@ -146,6 +146,17 @@ def _date(d: PartialDate | dt.date | None) -> Literal | None:
     return Literal(d.text, datatype=XSD.gYearMonth if d.text.count("-") == 1 else XSD.gYear)
 
 
+def _dated(g: Graph, node: URIRef, start: PartialDate | None, end: PartialDate | None) -> None:
+    """Start and end as the data has them (a day, a month or a year), and the first and
+    last day they may cover as ``xsd:date``, which SPARQL compares with event dates."""
+    if start is not None:
+        g.add((node, SCHEMA.startDate, _date(start)))
+        g.add((node, CRD.firstDay, Literal(start.first.isoformat(), datatype=XSD.date)))
+    if end is not None:
+        g.add((node, SCHEMA.endDate, _date(end)))
+        g.add((node, CRD.lastDay, Literal(end.last.isoformat(), datatype=XSD.date)))
+
+
 def reference_graph(ref: ReferenceData) -> Graph:
     """Persons, organizations, countries, places, offices and who held them, frameworks,
     memberships, and the concept schemes (PLOVER types, forms, chronicle sections)."""
@@ -215,10 +226,7 @@ def reference_graph(ref: ReferenceData) -> Graph:
         g.add((n, CRD.office, iris.office(t.office)))
         g.add((n, CRD.holder, iris.person(t.person)))
         g.add((iris.person(t.person), ORG.holds, iris.office(t.office)))
-        for prop, d in ((SCHEMA.startDate, t.start), (SCHEMA.endDate, t.end)):
-            lit = _date(d)
-            if lit is not None:
-                g.add((n, prop, lit))
+        _dated(g, n, t.start, t.end)
         _source(g, n, t.source)
     for m in ref.memberships:
         n = iris.derived("membership", m.org, m.member, m.role)
@@ -231,10 +239,7 @@ def reference_graph(ref: ReferenceData) -> Graph:
         g.add((iris.concept("role", m.role), SKOS.prefLabel, Literal(m.role.replace("_", " "), lang="en")))
         if m.role == "member" and m.end is None:
             g.add((iris.organization(m.org), ORG.hasMember, member))
-        for prop, d in ((SCHEMA.startDate, m.start), (SCHEMA.endDate, m.end)):
-            lit = _date(d)
-            if lit is not None:
-                g.add((n, prop, lit))
+        _dated(g, n, m.start, m.end)
         _source(g, n, m.source)
     for a in ref.agreements.values():
         _work(g, ref, iris.agreement(a.id), CRD.Agreement, a, (SCHEMA.dateCreated, a.date), CRD.party, a.parties)
@@ -288,6 +293,22 @@ def _schemes(g: Graph, ref: ReferenceData) -> None:
             else:
                 g.add((n, SKOS.prefLabel, Literal(a, lang="zh")))
                 g.add((n, SKOS.prefLabel, Literal(b, lang="en")))
+    s = iris.concept("measure", "scheme")
+    g.add((s, RDF.type, SKOS.ConceptScheme))
+    g.add((s, SKOS.prefLabel, Literal("What figures measure", lang="en")))
+    keys = {m.key for m in _RULES.measures}
+    groups = [(g_, "", g_) for g_ in dict.fromkeys(m.group for m in _RULES.measures) if g_ not in keys]
+    for key, zh, en in [(m.key, m.zh, m.en) for m in _RULES.measures] + groups:
+        n = iris.concept("measure", key)
+        g.add((n, RDF.type, SKOS.Concept))
+        g.add((n, SKOS.inScheme, s))
+        g.add((n, SKOS.notation, Literal(key)))
+        g.add((n, SKOS.prefLabel, Literal(en, lang="en")))
+        if zh:
+            g.add((n, SKOS.prefLabel, Literal(zh, lang="zh")))
+    for m in _RULES.measures:
+        if m.group != m.key:
+            g.add((iris.concept("measure", m.key), SKOS.broader, iris.concept("measure", m.group)))
     s = iris.concept("section", "scheme")
     g.add((s, RDF.type, SKOS.ConceptScheme))
     for sec in ref.sections:
@@ -494,6 +515,7 @@ class ReportGraphBuilder:
             amount = (Decimal(repr(f.value)) * Decimal(repr(f.scale))).normalize()
             g.add((node, CRD.amount, Literal(format(amount, "f"), datatype=XSD.decimal)))
         g.add((node, CRD.isChange, Literal(f.change)))
+        g.add((node, CRD.measureKind, iris.concept("measure", f.topic)))
         if f.period:
             g.add((node, CRD.period, Literal(f.period, lang="zh")))
         if f.period_begin:
