@@ -4,6 +4,7 @@ package ships them), so the pages work with no network."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from typing import Annotated
 
@@ -21,8 +22,18 @@ ASSETS = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css
           "redoc.standalone.js": "text/javascript", "favicon.png": "image/png"}
 
 
+# ReDoc's menu shows its maker's logo from their server; the page must ask nothing of
+# another machine, so the logo's address is replaced by an empty image.
+_OUTSIDE = {"redoc.standalone.js": ((b"https://cdn.redoc.ly/redoc/logo-mini.svg",
+                                     b"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E"),)}
+
+
+@lru_cache(maxsize=None)
 def _asset(name: str) -> bytes:
-    return resources.files("fastapi_offline").joinpath("static", name).read_bytes()
+    data = resources.files("fastapi_offline").joinpath("static", name).read_bytes()
+    for outside, inside in _OUTSIDE.get(name, ()):
+        data = data.replace(outside, inside)
+    return data
 
 
 @router.get("/docs")
