@@ -16,24 +16,27 @@ query: build
 	$(BIN)/kg stats --store $(STORE)
 	$(BIN)/kg query @graph/sparql/queries/who_met_whom_top.rq --store $(STORE)
 
-# Serving needs the product alone; the tests add their tools (the `test` extra).
+# Serving needs the product alone; the tests add their tools (the `test` extra). The
+# editable install's notice from setuptools about same-named folders is not for users.
+PIP = PYTHONWARNINGS=ignore::UserWarning $(BIN)/pip install --quiet --disable-pip-version-check
+
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	$(PIP) --upgrade pip
+	$(PIP) -e .
 	touch $@
 
 setup-test: $(VENV)/.installed-test
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) -e '.[test]'
 	touch $@
 
 # JupyterLab with the notebooks, on the graph in $(STORE)
 notebooks: build
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[notebooks]'
+	$(PIP) -e '.[notebooks]'
 	KG_STORE=$(STORE) $(BIN)/jupyter lab notebooks/
 
 build: setup
