@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STORE  ?= data/store
 
-.PHONY: run serve setup build query test eval bench clean
+.PHONY: run serve setup setup-test build query test eval bench notebooks clean
 
 # The main job: build the graph from the bundled report (when there is none yet) and serve it.
 run: serve
@@ -16,25 +16,40 @@ query: build
 	$(BIN)/kg stats --store $(STORE)
 	$(BIN)/kg query @graph/sparql/queries/who_met_whom_top.rq --store $(STORE)
 
+# Serving needs the product alone; the tests add their tools (the `test` extra). The
+# editable install's notice from setuptools about same-named folders is not for users.
+PIP = PYTHONWARNINGS=ignore::UserWarning $(BIN)/pip install --quiet --disable-pip-version-check
+
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(PIP) --upgrade pip
+	$(PIP) -e .
 	touch $@
+
+setup-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) -e '.[test]'
+	touch $@
+
+# JupyterLab with the notebooks, on the graph in $(STORE)
+notebooks: build
+	$(PIP) -e '.[notebooks]'
+	KG_STORE=$(STORE) $(BIN)/jupyter lab notebooks/
 
 build: setup
 	$(BIN)/kg build --store $(STORE)
 
-test: setup
+test: setup-test
 	$(BIN)/python -m pytest
 
 eval: build
 	$(BIN)/kg export --store $(STORE) --format turtle --out data/graph.ttl
 	$(BIN)/python ../shared/tools/kgeval.py --graph data/graph.ttl --gold ../shared/gold/dev.jsonl
 
-bench: setup
+bench: setup-test
 	$(BIN)/kg bench
 
 clean:

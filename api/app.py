@@ -61,7 +61,8 @@ def create_app(settings: Settings | None = None, *, store=None) -> FastAPI:
     app = FastAPI(title="China–Russia Dialogue knowledge graph",
                   summary="SPARQL 1.1 endpoint and JSON answers about China–Russia relations: who met whom, "
                           "persons, events, organizations, with the report passage behind every answer.",
-                  version="0.1.0", lifespan=lifespan, generate_unique_id_function=_operation_id)
+                  version="0.1.0", lifespan=lifespan, generate_unique_id_function=_operation_id,
+                  docs_url=None, redoc_url=None)  # served by routes.docs, with their assets
     app.state.settings = settings
     app.state.cypher_runner = None  # opened by the first /cypher request (routes.cypher)
     install_error_handlers(app)

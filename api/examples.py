@@ -9,9 +9,10 @@ from importlib import resources
 
 from graph.sparql.named import render
 
+from .downloads import TABLE_CONTENT
 from .models import ErrorBody, ValidationErrorBody
 
-__all__ = ["ok", "export_response", "PERSON_PAGE", "PERSON_DETAIL", "MEETING_PAGE", "EVENT_PAGE", "EVENT_DETAIL",
+__all__ = ["ok", "ok_list", "export_response", "PERSON_PAGE", "PERSON_DETAIL", "MEETING_PAGE", "EVENT_PAGE", "EVENT_DETAIL",
            "ORGANIZATION_DETAIL", "WORK_PAGE", "STATS", "SPARQL_QUERY", "SPARQL_RESPONSES", "SPARQL_POST_BODY",
            "NODE_RESPONSES", "EVENT_ID"]
 
@@ -25,14 +26,16 @@ EVENT_DETAIL = _DATA["event_detail"]
 EVENT_ID = EVENT_DETAIL["id"]
 ORGANIZATION_DETAIL = _DATA["organization_detail"]
 WORK_PAGE = _DATA["work_page"]
+AGREEMENT_PAGE = _DATA["agreement_page"]
+FIGURE_PAGE = _DATA["figure_page"]
+SEARCH_HITS = _DATA["search_hits"]
 STATS = _DATA["stats"]
 
 SPARQL_QUERY = render("""SELECT ?date ?title WHERE {
   VALUES (?a ?b) { (<https://w3id.org/china-russia-dialogue/id/person/wang-yi>
                     <https://w3id.org/china-russia-dialogue/id/person/sergey-lavrov>) }
   VALUES ?type {}  # the meeting types
-  ?e sem:eventType/skos:notation ?type ; ?pa ?a ; ?pb ?b ; sem:hasBeginTimeStamp ?date ; rdfs:label ?title .
-  ?pa rdfs:subPropertyOf* sem:hasActor . ?pb rdfs:subPropertyOf* sem:hasActor .
+  ?e sem:eventType/skos:notation ?type ; sem:hasActor ?a, ?b ; sem:hasBeginTimeStamp ?date ; rdfs:label ?title .
 } ORDER BY ?date""")
 
 
@@ -47,6 +50,15 @@ def ok(example: dict, *errors: int) -> dict:
     out = {200: {"content": {"application/json": {"example": example}}},
            422: {"model": ValidationErrorBody, "description": "Parameters that are not valid"}}
     out.update(_error_responses(*errors))
+    return out
+
+
+def ok_list(example, *errors: int) -> dict:
+    """``responses=`` for a list endpoint: its JSON example, the CSV and XLSX it also
+    answers (``format=`` or ``Accept``), and the errors it can give (406 among them)."""
+    out = ok(example, *errors, 406)
+    out[200]["content"].update(TABLE_CONTENT)
+    out[200]["description"] = "The list as JSON (one page), CSV or XLSX (every item unless `limit` is given)"
     return out
 
 

@@ -8,18 +8,23 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from graph.analyses.models import (EventDetail, EventSummary, Meeting, NodeDescription, OrganizationDetail, PersonDetail,
-                          PersonSummary, Ref, WorkSummary)
+from graph.analyses.models import (AgreementSummary, EventDetail, EventSummary, FigureRecord, Meeting, NodeDescription,
+                                   OrganizationDetail, PersonDetail, PersonSummary, Ref, WorkSummary)
 
-__all__ = ["Paging", "Page", "PersonPage", "MeetingPage", "EventPage", "WorkPage", "ErrorBody", "ValidationErrorBody",
+__all__ = ["Paging", "Page", "PersonPage", "MeetingPage", "EventPage", "WorkPage", "AgreementPage", "FigurePage",
+           "ErrorBody", "ValidationErrorBody",
            "PersonDetail", "EventDetail", "OrganizationDetail", "NodeDescription", "Ref", "MAX_LIMIT"]
 
 T = TypeVar("T")
 MAX_LIMIT = 1000
 
 
+DEFAULT_LIMIT = 50
+
+
 class Paging(BaseModel):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Most items in one page")
+    limit: int | None = Field(None, ge=1, le=MAX_LIMIT, description="Most items in one page (default 50; a CSV or "
+                                                                     "XLSX download has every item without it)")
     offset: int = Field(0, ge=0, description="Items to skip")
 
 
@@ -34,9 +39,10 @@ class Page(BaseModel, Generic[T]):
 
     @classmethod
     def of(cls, items: Sequence[T], paging: Paging):
-        page = list(items[paging.offset:paging.offset + paging.limit])
-        nxt = paging.offset + paging.limit
-        return cls(total=len(items), limit=paging.limit, offset=paging.offset,
+        limit = paging.limit or DEFAULT_LIMIT
+        page = list(items[paging.offset:paging.offset + limit])
+        nxt = paging.offset + limit
+        return cls(total=len(items), limit=limit, offset=paging.offset,
                    next_offset=nxt if nxt < len(items) else None, items=page)
 
 
@@ -54,6 +60,14 @@ class EventPage(Page[EventSummary]):
 
 class WorkPage(Page[WorkSummary]):
     """Agreements or projects, by label."""
+
+
+class AgreementPage(Page[AgreementSummary]):
+    """Agreements, by date (undated last)."""
+
+
+class FigurePage(Page[FigureRecord]):
+    """Figures, by period."""
 
 
 class ErrorBody(BaseModel):

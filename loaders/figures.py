@@ -22,18 +22,22 @@ _NUM_UNIT = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>" + "|".join(
     re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")")
 _CHANGE = _RULES.cue("change")
 _DOWN = _RULES.cue("decrease")
-_PERIOD = re.compile(
-    r"(?P<y>\d{4})\s*年\s*(?:"
-    r"第(?P<q>[一二三四1-4])季度|"
-    r"(?P<half>上|下)半年|"
-    r"(?:前\s*(?P<first>\d{1,2}|[一二三四五六七八九十]{1,2})\s*个?月)|"
-    r"(?P<m1>\d{1,2})\s*(?:月)?\s*(?:-|至|—)\s*(?P<m2>\d{1,2})\s*月|"
-    r"(?P<m>\d{1,2})\s*月)?"
-)
+_MONTH = r"\d{1,2}|十[一二]?|[一二三四五六七八九]"
+_SPAN = (r"第(?P<q>[一二三四1-4])季度|"
+         r"(?P<half>上|下)半年|"
+         r"前\s*(?P<first>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*个?\s*月|"
+         r"(?P<months>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*个\s*月|"
+         rf"(?P<m1>{_MONTH})\s*(?:月)?\s*(?:-|至|—|到)\s*(?P<m2>{_MONTH})\s*月|"
+         rf"(?P<m>{_MONTH})\s*月(?:份)?")
+# A year, then (after 的, say) the part of it: 2020 年 1-9 月, 2020 年的前 4 个月, 2020 年六月
+_PERIOD = re.compile(r"(?P<y>\d{4})\s*年\s*(?:的\s*)?(?:" + _SPAN + ")?")
+# The part of a year alone, the year being the one in force: 七月, 1-10 月, 9 月份
+_BARE = re.compile(r"(?<![\d年月日号])(?:" + _SPAN + ")")
 _CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "十一": 11, "十二": 12}
 _TABLE = re.compile(r"^表\s*(?P<n>\d+)\s*(?P<title>.+)$")
 _TRIM = _RULES.cue("trim")
+Period = tuple[str, "dt.date | None", "dt.date | None"]
 
 
 @dataclass(frozen=True)
@@ -49,74 +53,192 @@ class Figure:
     period_end: dt.date | None
     printed_unit: str
     passage: Passage
-    category: str = ""  # a table row's category
+    category: str = ""  # a table row's category, or the thing counted (720 万吨原油: 原油)
     table: str = ""  # the table's title
     flow: tuple[str, str] | None = None  # (from, to) ISO codes for exports/imports
+    topic: str = "other"  # what it measures: a key of rules/measures.tsv (trade, exports, freight …)
 
 
-def parse_period(text: str) -> tuple[str, dt.date | None, dt.date | None] | None:
-    """The last period expression in ``text``.
+def _num(text: str) -> int:
+    return _CN_NUM.get(text) or int(text)
+
+
+def _months(m: re.Match) -> tuple[int, int]:
+    """First and last month of the part of a year a match names (the whole year without one)."""
+    g = m.groupdict()
+    if g.get("q"):
+        q = _num(g["q"])
+        return 3 * q - 2, 3 * q
+    if g.get("half"):
+        return (1, 6) if g["half"] == "上" else (7, 12)
+    if g.get("first") or g.get("months"):
+        return 1, _num(g.get("first") or g["months"])
+    if g.get("m1"):
+        return _num(g["m1"]), _num(g["m2"])
+    if g.get("m"):
+        return _num(g["m"]), _num(g["m"])
+    return 1, 12
+
+
+def _dates(y: int, a: int, b: int) -> tuple[dt.date, dt.date] | None:
+    if not (1 <= a <= b <= 12):
+        return None
+    return dt.date(y, a, 1), dt.date(y + (b == 12), b % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def _named_for_itself(text: str, m: re.Match) -> bool:
+    """The period is the one measured, not the base of a comparison (与 2019 年同期相比)
+    nor a starting point (自 2020 年 6 月以来)."""
+    before, after = text[:m.start()], text[m.end():]
+    return not (_RULES.cue("compared_before").search(before) or _RULES.cue("compared_after").match(after)
+                or _RULES.cue("period_since").search(before) or _RULES.cue("period_since_after").match(after))
+
+
+def parse_period(text: str, current: Period | None = None, on: dt.date | None = None) -> Period | None:
+    """The last period expression in ``text`` that names the period measured: printed,
+    first and last day.
+
+    A month or span without a year (七月, 1-10 月) takes the year of the period in
+    force (``current``), else the last year it could be by the day ``on`` the text was
+    written; ``2019 年同期`` is the months of ``current`` in 2019; ``截至 2020 年 6 月 1 日``
+    cumulates from a start the text does not give.
 
     >>> parse_period("2020 年 1-9 月，中俄两国贸易额")[1:]
     (datetime.date(2020, 1, 1), datetime.date(2020, 9, 30))
     >>> parse_period("2020 年第一季度")[1:]
     (datetime.date(2020, 1, 1), datetime.date(2020, 3, 31))
+    >>> parse_period("2020 年六月两国贸易额")[1:], parse_period("2020 年 9 个月中俄农产品的贸易额")[1:]
+    ((datetime.date(2020, 6, 1), datetime.date(2020, 6, 30)), (datetime.date(2020, 1, 1), datetime.date(2020, 9, 30)))
+    >>> parse_period("七月购买了", current=("2020年8月", dt.date(2020, 8, 1), dt.date(2020, 8, 31)))
+    ('七月', datetime.date(2020, 7, 1), datetime.date(2020, 7, 31))
+    >>> parse_period("截至 2020 年 6 月 1 日，出口量")
+    ('截至2020年6月', None, None)
     """
-    # "与 2019 年同期相比" names the base of a comparison, not the period measured
-    found = [m for m in _PERIOD.finditer(text)
-             if not _RULES.cue("compared_before").search(text[:m.start()])
-             and not _RULES.cue("compared_after").match(text[m.end():])]
-    if not found:
-        return None
-    m = found[-1]
-    y = int(m["y"])
-    if m["q"]:
-        q = _CN_NUM.get(m["q"]) or int(m["q"])
-        a, b = 3 * q - 2, 3 * q
-    elif m["half"]:
-        a, b = (1, 6) if m["half"] == "上" else (7, 12)
-    elif m["first"]:
-        a, b = 1, _CN_NUM.get(m["first"]) or int(m["first"])
-    elif m["m1"]:
-        a, b = int(m["m1"]), int(m["m2"])
-    elif m["m"]:
-        a = b = int(m["m"])
-    else:
-        a, b = 1, 12
-    if not (1 <= a <= b <= 12):
-        return None
-    end = (dt.date(y + (b == 12), b % 12 + 1, 1) - dt.timedelta(days=1))
-    return tidy(m.group(0)), dt.date(y, a, 1), end
+    found = [m for m in _PERIOD.finditer(text) if _named_for_itself(text, m)]
+    same = [m for m in _PERIOD.finditer(text) if _RULES.cue("same_period").match(text[m.end():])
+            and not _RULES.cue("compared_before").search(text[:m.start()])]
+    if same and current and current[1] and (not found or same[-1].start() > found[-1].start()):
+        m = same[-1]
+        y = int(m["y"])
+        a, b = current[1].month, current[2].month
+        span = _dates(y, a, b)
+        return (tidy(m.group(0)) + "同期", *span) if span else None
+    if found:
+        m = found[-1]
+        if _RULES.cue("period_until").search(text[:m.start()]):
+            return "截至" + tidy(m.group(0)), None, None
+        span = _dates(int(m["y"]), *_months(m))
+        return (tidy(m.group(0)), *span) if span else None
+    bare = [m for m in _BARE.finditer(text) if m.group(0).strip() and _named_for_itself(text, m)]
+    if bare and ((current and current[1]) or on):
+        m = bare[-1]
+        a, b = _months(m)
+        y = current[1].year if current and current[1] else on.year - (b > on.month)
+        span = _dates(y, a, b)
+        return (tidy(m.group(0)), *span) if span else None
+    return None
 
 
-def sentence_figures(text: str, where: Passage) -> list[Figure]:
-    """Figures in prose: each number with a unit, its measure, and the period in force."""
+def _clean(words: str, period: Period | None) -> str:
+    """Words that may name a measure, without the period, the change and the linking words."""
+    if period and period[0] and period[0] in words:
+        words = words.replace(period[0], "")
+    words = _PERIOD.sub("", words)
+    words = _CHANGE.sub("", tidy(words))
+    if _RULES.cue("comparison_start").match(words):
+        return ""
+    words = _TRIM.sub("", words)
+    words = _RULES.cue("measure_pronoun").sub("", words)
+    words = _TRIM.sub("", words)[-24:]
+    if len(words) < 2 or _RULES.cue("comparison_start").match(words) or _RULES.cue("measure_fragment").match(words):
+        return ""
+    return words
+
+
+def _after(words: str) -> str:
+    """The words after a number up to the next punctuation or number, when they can name
+    the measure (共有 32.79 万辆汽车通过珲春铁路过境点)."""
+    rest = tidy(re.split(r"[，。；,;（）()]|\d", words, maxsplit=1)[0])
+    rest = _TRIM.sub("", rest)
+    return rest[:24] if len(rest) >= 2 and not _RULES.cue("comparison_start").match(rest) else ""
+
+
+def sentence_figures(text: str, where: Passage, *, on: dt.date | None = None) -> list[Figure]:
+    """Figures in prose: each number with a unit, its measure, what it counts, and the
+    period in force.
+
+    The measure is read from the words before the number (from the previous number of
+    the clause on); where those name nothing (共有, 为, 这一数字, a comparison), from the
+    clause before it that holds no figure, then from the words after the number, then
+    it is the measure of the figure before. ``on`` (the entry's day) dates a month
+    named without its year.
+
+    >>> from loaders.records import Passage
+    >>> figs = sentence_figures("2021 年 2 月,共有 32.79 万辆汽车通过珲春铁路过境点。其中煤的出口量翻了一番,达到 "
+    ...                         "31.9 万吨。", Passage(0, 0, ""))
+    >>> [(f.measure, f.value, str(f.period_end)) for f in figs]
+    [('汽车通过珲春铁路过境点', 32.79, '2021-02-28'), ('煤的出口量', 31.9, '2021-02-28')]
+    """
     out: list[Figure] = []
-    period = None
-    for clause in re.split(r"[，。；,;（）()]", text):
-        p = parse_period(clause)
-        if p:
-            period = p
-        for m in _NUM_UNIT.finditer(clause):
-            before = clause[:m.start()]
-            if re.search(r"\d{4}\s*年\s*$|第\s*$|前\s*$", before):
-                continue
-            change = bool(_CHANGE.search(before)) and m["unit"] == "%"
-            measure = before
-            if p:
-                measure = measure.replace(p[0], "") if p[0] in measure else _PERIOD.sub("", measure)
-            measure = _CHANGE.sub("", tidy(measure))
-            measure = _TRIM.sub("", measure)[-24:]
-            if (not measure or _RULES.cue("comparison_start").match(measure)) and out and out[-1].passage == where:
-                measure = out[-1].measure  # 为 408.9 亿美元 … 下降 4.3%: the same measure
-            unit, scale, kind = UNITS[m["unit"]]
-            value = float(m["num"])
-            if change and _DOWN.search(before[-8:]):
-                value = -value
-            out.append(Figure(measure, value, unit, scale, kind, change,
-                              period[0] if period else "", period[1] if period else None,
-                              period[2] if period else None, m["unit"], where))
+    period: Period | None = None
+    for sentence in re.split(r"[。；;]", text):
+        pending = ""  # the sentence's clauses, outside brackets, before its first figure
+        local: Period | None = None  # 截至 …, 2019 年同期: for this sentence only
+        seen = len(out)
+        depth = 0
+        for clause, mark in _clauses(sentence):
+            p = parse_period(clause, period, on)
+            if p and (p[0].endswith("同期") or p[0].startswith("截至")):
+                local = p
+            elif p:
+                period, local = p, None  # in force until another is named
+            shown = local or period
+            prev_end, found = 0, False
+            for m in _NUM_UNIT.finditer(clause):
+                before = clause[prev_end:m.start()]
+                whole_before = clause[:m.start()]
+                prev_end = m.end()
+                if re.search(r"\d{4}\s*年\s*$|第\s*$|前\s*$", whole_before):
+                    continue
+                found = True
+                change = bool(_CHANGE.search(before)) and m["unit"] == "%"
+                previous = next((f.measure for f in reversed(out) if f.passage == where), "")
+                after = clause[m.end():]
+                counted = _RULES.cue("counted_after").match(after)
+                noun = counted["noun"] if counted else ""
+                measure = _clean(before, shown)
+                listed = out and out[-1].passage == where and measure and measure == out[-1].category
+                if listed or not measure:
+                    measure = "" if listed else measure  # 1.05 吨大豆、3900 吨玉米: the list goes on
+                    # the clauses before a sentence's first figure, or before the bracket a figure
+                    # stands in (吉利(超过 2000 辆)), may name it; so may the words after the first
+                    first = len(out) == seen
+                    measure = (_clean(pending, shown) if first or depth else "") \
+                        or (_after(after) if first and not noun else "") or previous
+                elif len(measure) <= 3 and after.lstrip().startswith("的"):
+                    measure = (measure + _after(after))[:24]  # 中国 2.357 亿美元的货物出口到俄罗斯
+                    noun = ""
+                if noun and noun in measure:
+                    noun = ""
+                unit, scale, kind = UNITS[m["unit"]]
+                value = float(m["num"])
+                if change and _DOWN.search(before[-8:]):
+                    value = -value
+                flow = _flow(measure) or _flow(whole_before)
+                topic = _RULES.measure_kind((measure + noun) or clause).key
+                out.append(Figure(measure, value, unit, scale, kind, change,
+                                  shown[0] if shown else "", shown[1] if shown else None,
+                                  shown[2] if shown else None, m["unit"], where, noun, "", flow, topic))
+            if depth == 0:
+                pending = "" if found else clause
+            depth = max(0, depth + (mark in "（(") - (mark in "）)")) if mark else depth
     return out
+
+
+def _clauses(sentence: str) -> list[tuple[str, str]]:
+    """The clauses of a sentence, each with the mark that ends it (a comma or a bracket)."""
+    parts = re.split(r"([，,（）()])", sentence)
+    return [(parts[i], parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
 
 
 def table_figures(text: str, lines: list[Line], lo: int, hi: int) -> list[Figure]:
@@ -149,10 +271,12 @@ def table_figures(text: str, lines: list[Line], lo: int, hi: int) -> list[Figure
                     printed = _header_unit(col)
                     unit, scale, kind = UNITS.get(printed, ("", 1, "number"))
                     change = "变化" in col or "增长" in col
-                    out.append(Figure(re.sub(r"[（(].*", "", col), float(cell), unit, scale, kind, change,
+                    measure = re.sub(r"[（(].*", "", col)
+                    out.append(Figure(measure, float(cell), unit, scale, kind, change,
                                       period[0] if period else "", period[1] if period else None,
                                       period[2] if period else None, printed,
-                                      passage(text, lines[j].start, lines[j].end), category, title, flow))
+                                      passage(text, lines[j].start, lines[j].end), category, title, flow,
+                                      _RULES.measure_kind(measure + title).key))
             j += 1
         i = j
     return out
@@ -182,7 +306,7 @@ class FigureStage:
     def __call__(self, report: Report) -> Report:
         for entry in report.chronicle:
             if entry.form == "statistic" or "统计" in entry.title:
-                entry.figures = sentence_figures(entry.paragraph, entry.passage)
+                entry.figures = sentence_figures(entry.paragraph, entry.passage, on=entry.date_begin)
         lines = split_lines(report.text)
         end = next((c.passage.end for c in reversed(report.chapters)), 0)
         hi = next((ln.no for ln in lines if ln.start >= end), len(lines))

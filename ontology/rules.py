@@ -1,12 +1,17 @@
 """The linguistic rules as data: PLOVER types (and which count as meetings), event forms,
-units, the cue words the loader stages read the text by, the event-typing rules and the
-name patterns, all from ``ontology/data/rules``.
+units, what a figure measures, the English words of the chronicle's topics, the cue words
+the loader stages read the text by, the event-typing rules and the name patterns, all
+from ``ontology/data/rules``.
 
     >>> MEETING_TYPES
     ('CONSULT', 'AGREE')
     >>> rules = Rules.load()
     >>> bool(rules.cue("takes_part").search("王毅出席会议")), rules.units["亿美元"].scale
     (True, 100000000.0)
+    >>> rules.measure_kind("中俄两国贸易额").key, rules.measure_kind("俄罗斯向中国出口煤炭").group
+    ('trade', 'trade')
+    >>> rules.topic_words("中俄疫苗合作")
+    ('vaccine', 'vaccines', 'vaccination')
     >>> rules.cue("no_such_cue")
     Traceback (most recent call last):
     ...
@@ -25,7 +30,7 @@ from pathlib import Path
 
 from . import DATA_DIR
 
-__all__ = ["Rules", "PloverType", "Form", "Unit", "MEETING_TYPES", "RULES_DIR"]
+__all__ = ["Rules", "PloverType", "Form", "Unit", "MeasureKind", "Topic", "MEETING_TYPES", "RULES_DIR"]
 
 RULES_DIR = DATA_DIR / "rules"
 
@@ -53,6 +58,21 @@ class Unit:
     kind: str
 
 
+@dataclass(frozen=True)
+class MeasureKind:
+    key: str
+    group: str  # trade, transport, investment, market …: what /figures?measure= also accepts
+    en: str
+    zh: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Topic:
+    pattern: re.Pattern  # the Chinese words
+    en: tuple[str, ...]
+
+
 def _rows(path: Path) -> Iterator[tuple[dict[str, str], str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         lines = (ln for ln in fh if not ln.startswith("#"))
@@ -66,6 +86,8 @@ class Rules:
     forms: dict[str, Form] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     cues: dict[str, re.Pattern] = field(default_factory=dict)
+    measures: tuple[MeasureKind, ...] = ()
+    topics: tuple[Topic, ...] = ()
     pair_states: tuple[str, ...] = ()  # the two countries 两国 and 双方 mean in the series
     org_heads: dict[str, str] = field(default_factory=dict)  # last word of an organization name → type
 
@@ -79,6 +101,15 @@ class Rules:
             return self.cues[name]
         except KeyError:
             raise KeyError(f"no cue {name!r} in rules/cues.tsv") from None
+
+    def measure_kind(self, words: str) -> MeasureKind:
+        """What a figure whose measure reads ``words`` measures (the first row of
+        ``measures.tsv`` that matches; the last row matches anything)."""
+        return next(m for m in self.measures if m.pattern.search(words))
+
+    def topic_words(self, text: str) -> tuple[str, ...]:
+        """The English words of every topic ``text`` is about (``topics.tsv``)."""
+        return tuple(w for t in self.topics if t.pattern.search(text) for w in t.en)
 
     @property
     def meeting_types(self) -> tuple[str, ...]:
@@ -96,9 +127,13 @@ def _load(d: Path) -> Rules:
             cues[r["name"]] = re.compile(r["pattern"])
         except re.error as exc:
             raise ValueError(f"{where}: bad pattern for {r['name']!r}: {exc}") from None
+    measures = tuple(MeasureKind(r["key"], r["group"], r["en"], r["zh"], re.compile(r["pattern"]))
+                     for r, _ in _rows(d / "measures.tsv"))
+    topics = tuple(Topic(re.compile(r["pattern"]), tuple(w.strip() for w in r["en"].split("|") if w.strip()))
+                   for r, _ in _rows(d / "topics.tsv"))
     series = json.loads((d / "series.json").read_text(encoding="utf-8"))
     heads = {r["head"]: r["type"] for r, _ in _rows(d / "org_heads.tsv")}
-    return Rules(plover, forms, units, cues, tuple(series["pair_states"]), heads)
+    return Rules(plover, forms, units, cues, measures, topics, tuple(series["pair_states"]), heads)
 
 
 #: The PLOVER types of the events in which persons meet (who met whom).

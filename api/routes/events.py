@@ -5,34 +5,37 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from graph.analyses import events
 
 from .. import examples
-from ..deps import PagingDep, StoreDep
+from ..deps import ListFormatDep, PagingDep, StoreDep, strict_query
+from ..downloads import listing
 from ..models import EventDetail, EventPage
 
-router = APIRouter(tags=["events"])
+router = APIRouter(tags=["events"], dependencies=[Depends(strict_query)])
 
 
-@router.get("/events", response_model=EventPage, responses=examples.ok(examples.EVENT_PAGE, 404))
-def find_events(store: StoreDep, paging: PagingDep,
+@router.get("/events", response_model=EventPage, responses=examples.ok_list(examples.EVENT_PAGE, 404))
+def find_events(store: StoreDep, paging: PagingDep, fmt: ListFormatDep,
                 since: Annotated[dt.date | None, Query(alias="from", description="First day (inclusive)",
                                                        examples=["2020-09-01"])] = None,
                 until: Annotated[dt.date | None, Query(alias="to", description="Last day (inclusive)",
                                                        examples=["2020-09-30"])] = None,
-                type: Annotated[str | None, Query(max_length=40, description="PLOVER type: CONSULT, AGREE, "
-                                                  "COOPERATE, SUPPORT …", examples=["CONSULT"])] = None,
-                framework: Annotated[str | None, Query(max_length=200, description="Framework id or code",
-                                                       examples=["sco"])] = None,
-                actor: Annotated[str | None, Query(max_length=200, description="Id of a person, organization or "
-                                                   "country (kind/id where ambiguous)", examples=["wang-yi"])] = None,
-                q: Annotated[str | None, Query(max_length=200, description="Words in the title or paragraph",
-                                               examples=["外长"])] = None):
+                type: Annotated[list[str] | None, Query(max_length=40, description="PLOVER type: CONSULT, AGREE, "
+                                                        "COOPERATE, SUPPORT … (repeat for any of several)",
+                                                        examples=[["CONSULT"]])] = None,
+                framework: Annotated[list[str] | None, Query(max_length=200, description="Framework id or code "
+                                                             "(repeat for any of several)", examples=[["sco"]])] = None,
+                actor: Annotated[list[str] | None, Query(max_length=200, description="Id of a person, organization "
+                                                         "or country (kind/id where ambiguous); repeated, every one "
+                                                         "of them acts in the event", examples=[["wang-yi"]])] = None,
+                q: Annotated[str | None, Query(max_length=200, description="Words in the title or paragraph, in "
+                                               "Chinese or English (vaccine finds 疫苗)", examples=["外长"])] = None):
     """Events that meet every condition given, by date."""
-    return EventPage.of(events.find_events(store, since=since, until=until, type=type, framework=framework,
-                                           actor=actor, q=q), paging)
+    return listing(events.find_events(store, since=since, until=until, type=type, framework=framework, actor=actor,
+                                      q=q), fmt, "events", page=EventPage, paging=paging)
 
 
 @router.get("/events/{id}", response_model=EventDetail, responses=examples.ok(examples.EVENT_DETAIL, 404))

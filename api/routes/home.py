@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 
 from graph.analyses import search as graph_search
 from graph.analyses.search import SearchHit
 
-from ..deps import StoreDep
+from .. import examples
+from ..deps import ListFormatDep, StoreDep, strict_query
+from ..downloads import listing
 from ..pages.home import home_page
 
 router = APIRouter(tags=["home"])
@@ -26,10 +28,12 @@ def home():
     return HTMLResponse(home_page())
 
 
-@router.get("/search", response_model=list[SearchHit])
-def search(store: StoreDep,
-           q: Annotated[str, Query(min_length=1, max_length=200, description="A name or words", examples=["lavrov"])],
+@router.get("/search", response_model=list[SearchHit], dependencies=[Depends(strict_query)],
+            responses=examples.ok_list(examples.SEARCH_HITS))
+def search(store: StoreDep, fmt: ListFormatDep,
+           q: Annotated[str, Query(min_length=1, max_length=200, description="A name or words, in Chinese or "
+                                   "English", examples=["lavrov"])],
            kind: Annotated[list[Kind] | None, Query(description="Kinds to look through (default: all)")] = None,
            limit: Annotated[int, Query(ge=1, le=100, description="Most answers of each kind")] = 10):
     """Persons, organizations (with frameworks and countries) and events matching q."""
-    return graph_search.search(store, q, kinds=kind or graph_search.KINDS, limit=limit)
+    return listing(graph_search.search(store, q, kinds=kind or graph_search.KINDS, limit=limit), fmt, "search")

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path, Query
 
-from graph.analyses import organizations
+from graph.analyses import agreements, organizations
 
 from .. import examples
-from ..deps import PagingDep, StoreDep
-from ..models import OrganizationDetail, WorkPage
+from ..deps import ListFormatDep, PagingDep, StoreDep, strict_query
+from ..downloads import listing
+from ..models import AgreementPage, OrganizationDetail, WorkPage
 
-router = APIRouter(tags=["organizations"])
+router = APIRouter(tags=["organizations"], dependencies=[Depends(strict_query)])
 
 
 @router.get("/organizations/{id}", response_model=OrganizationDetail,
@@ -22,13 +24,28 @@ def get_organization(id: Annotated[str, Path(description="Organization id", exam
     return organizations.organization_detail(store, id)
 
 
-@router.get("/agreements", response_model=WorkPage, responses=examples.ok(examples.WORK_PAGE))
-def list_agreements(store: StoreDep, paging: PagingDep):
-    """Agreements (treaties, contracts, memoranda, joint statements …), by label."""
-    return WorkPage.of(organizations.find_works(store, "agreement"), paging)
+@router.get("/agreements", response_model=AgreementPage, responses=examples.ok_list(examples.AGREEMENT_PAGE, 404))
+def list_agreements(store: StoreDep, paging: PagingDep, fmt: ListFormatDep,
+                    since: Annotated[dt.date | None, Query(alias="from", description="Signed on or after this day",
+                                                           examples=["2020-04-01"])] = None,
+                    until: Annotated[dt.date | None, Query(alias="to", description="Signed on or before this day",
+                                                           examples=["2021-03-31"])] = None,
+                    party: Annotated[list[str] | None, Query(max_length=200, description="Id of a state or "
+                                                             "organization party to it; repeated, every one is a "
+                                                             "party", examples=[["CN", "RU"]])] = None,
+                    type: Annotated[list[str] | None, Query(max_length=40, description="treaty, agreement, "
+                                                            "memorandum, joint_statement, declaration, plan … "
+                                                            "(repeat for any of several)",
+                                                            examples=[["memorandum"]])] = None,
+                    signed: Annotated[bool | None, Query(description="true: only documents signed or adopted in "
+                                                         "the period the report covers; false: only older ones "
+                                                         "it cites")] = None):
+    """Agreements the report names: date, parties, signers, the events that concluded or cited them."""
+    return listing(agreements.find_agreements(store, since=since, until=until, party=party or (), type=type or (),
+                                              signed=signed), fmt, "agreements", page=AgreementPage, paging=paging)
 
 
-@router.get("/projects", response_model=WorkPage, responses=examples.ok(examples.WORK_PAGE))
-def list_projects(store: StoreDep, paging: PagingDep):
+@router.get("/projects", response_model=WorkPage, responses=examples.ok_list(examples.WORK_PAGE))
+def list_projects(store: StoreDep, paging: PagingDep, fmt: ListFormatDep):
     """Projects (NICA, pipelines, joint labs, funds …), by label."""
-    return WorkPage.of(organizations.find_works(store, "project"), paging)
+    return listing(organizations.find_works(store, "project"), fmt, "projects", page=WorkPage, paging=paging)

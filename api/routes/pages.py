@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 
 from graph.analyses.events import event_types
+from graph.analyses.meetings import MEETING_TYPES
 
 from ..deps import StoreDep
 from ..pages import profile
@@ -55,11 +56,11 @@ def timeline_page(store: StoreDep,
                                                        examples=["KZ"])] = None,
                   framework: Annotated[str | None, Query(description="Framework id or code", examples=["sco"])]
                   = None,
-                  type: Annotated[str | None, Query(description="CONSULT or AGREE")] = None,
+                  type: Annotated[str | None, Query(description="A meeting type: " + ", ".join(MEETING_TYPES))] = None,
                   since: Annotated[dt.date | None, Query(alias="from", description="First day")] = None,
                   until: Annotated[dt.date | None, Query(alias="to", description="Last day")] = None):
     """Who met whom, month by month: filter by person, state, framework, type, period."""
     return HTMLResponse(profile.timeline_page(store, person=person or None, country=country or None,
                                               framework=framework or None, type=type or None, since=since,
                                               until=until, frameworks=framework_choices(store),
-                                              types=("CONSULT", "AGREE")))
+                                              types=MEETING_TYPES))

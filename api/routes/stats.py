@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from graph.analyses import stats as overview
 
 from .. import examples
-from ..deps import StoreDep
+from ..deps import StoreDep, strict_query
 
-router = APIRouter(tags=["graph"])
+router = APIRouter(tags=["graph"], dependencies=[Depends(strict_query)])
 
 
 @router.get("/stats", response_model=dict[str, int], responses=examples.ok(examples.STATS))

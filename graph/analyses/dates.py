@@ -1,4 +1,5 @@
-"""Date ranges as users give them: checked, and met by what the graph dates.
+"""Date ranges as users give them: checked, and met by what the graph dates; filters
+given once or several times.
 
     >>> import datetime as dt
     >>> overlaps(dt.date(2020, 4, 14), None, dt.date(2020, 4, 1), dt.date(2020, 4, 30))
@@ -8,10 +9,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from ..errors import InvalidParameter
 
-__all__ = ["check_range", "overlaps"]
+__all__ = ["check_range", "overlaps", "many"]
 
 
 def check_range(since: dt.date | None, until: dt.date | None) -> None:
@@ -25,3 +27,14 @@ def overlaps(begin: dt.date | None, end: dt.date | None, since: dt.date | None, 
         return since is None and until is None
     end = end or begin
     return (since is None or end >= since) and (until is None or begin <= until)
+
+
+def many(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """A filter given as one value, several, or none, as a tuple.
+
+    >>> many("CONSULT"), many(["CONSULT", "AGREE"]), many(None)
+    (('CONSULT',), ('CONSULT', 'AGREE'), ())
+    """
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)

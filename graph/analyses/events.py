@@ -8,26 +8,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from ontology.rules import Rules
 from ontology.vocab import CRD, DCTERMS, PROV, SCHEMA, SEM
 
 from ..errors import InvalidParameter
 from ..rdf import iris
 from ..sparql import named as sparql
 from . import nodes
-from .dates import check_range, overlaps
+from .dates import check_range, many, overlaps
 from .models import Actor, EventDetail, EventRole, EventSummary, Ref
 from .nodes import first, per_generation, resolve_actor, resolve_framework
 
-__all__ = ["find_events", "event_detail", "event_types", "event_roles"]
+__all__ = ["find_events", "event_detail", "event_types", "event_roles", "event_summaries"]
+
+
+_RULES = Rules.load()
 
 
 @per_generation
 def _all_events(store) -> list[tuple[EventSummary, str, int]]:
-    """Every event with the text ``q`` searches (title and paragraph, folded) and its
-    place in the chronicle."""
+    """Every event with the text ``q`` searches and its place in the chronicle.
+
+    The text is the title and paragraph, folded, and the English words for them: the
+    English names of the event's type, form, actors, places, frameworks and subjects, and
+    of the topics its text is about (``rules/topics.tsv``), so that ``vaccine`` finds
+    what ``疫苗`` finds."""
+    english: dict[str, list[str]] = defaultdict(list)
+    for r in sparql.select(store, "event_words"):
+        english[r["event"].value].append(r["word"].value)
     seen: dict[str, tuple[EventSummary, str, int]] = {}
     for r in sparql.select(store, "events"):
         iri = r["event"].value
@@ -38,10 +51,16 @@ def _all_events(store) -> list[tuple[EventSummary, str, int]]:
         summary = EventSummary(id=ln[1] if ln else iri, iri=iri, label=label, date=sparql.py(r.get("begin")),
                                end_date=sparql.py(r.get("end")), type=sparql.py(r.get("type")),
                                form=sparql.py(r.get("form")))
-        text = nodes.norm(label + " " + (r["description"].value if "description" in r else ""))
+        chinese = label + " " + (r["description"].value if "description" in r else "")
+        text = nodes.norm(" ".join((chinese, *english.get(iri, ()), *_RULES.topic_words(chinese))))
         index = sparql.py(r.get("index"))
         seen[iri] = (summary, text, index if isinstance(index, int) else 0)
     return sorted(seen.values(), key=lambda x: (x[0].date or dt.date.min, x[2], x[0].id))
+
+
+def event_summaries(store) -> dict[str, EventSummary]:
+    """Every event's summary by IRI."""
+    return {e.iri: e for e, _, _ in _all_events(store)}
 
 
 @per_generation
@@ -56,8 +75,9 @@ def event_types(store) -> tuple[str, ...]:
     return tuple(sorted({r["notation"].value for r in rows}))
 
 
-def find_events(store, *, since: dt.date | None = None, until: dt.date | None = None, type: str | None = None,
-                framework: str | None = None, actor: str | None = None, q: str | None = None) -> list[EventSummary]:
+def find_events(store, *, since: dt.date | None = None, until: dt.date | None = None,
+                type: str | Sequence[str] | None = None, framework: str | Sequence[str] | None = None,
+                actor: str | Sequence[str] | None = None, q: str | None = None) -> list[EventSummary]:
     """Events that meet every condition given, by date.
 
     Parameters
@@ -65,15 +85,17 @@ def find_events(store, *, since: dt.date | None = None, until: dt.date | None = 
     store : GraphStore
     since, until : datetime.date, optional
         Only events that overlap these days (both inclusive).
-    type : str, optional
-        PLOVER event type (CONSULT, AGREE, COOPERATE, SUPPORT …).
-    framework : str, optional
-        Only events held in this framework: id or code (``sco``, ``BRICS``, ``RIC``).
-    actor : str, optional
-        Only events this person, organization or country acts in (``wang-yi``, ``sco``,
-        ``CN``; ``country/CN`` where an id is ambiguous).
+    type : str or sequence of str, optional
+        PLOVER event types (CONSULT, AGREE, COOPERATE, SUPPORT …): any of them.
+    framework : str or sequence of str, optional
+        Only events held in one of these frameworks: id or code (``sco``, ``BRICS``, ``RIC``).
+    actor : str or sequence of str, optional
+        Only events every one of these persons, organizations or countries acts in
+        (``wang-yi``, ``sco``, ``CN``; ``country/CN`` where an id is ambiguous).
     q : str, optional
-        Words in the title or paragraph (case-insensitive).
+        Words in the title or paragraph (case-insensitive), in Chinese or in English:
+        English words match the English names of the event's type, form, actors,
+        places, frameworks and subjects, and the topics of its text.
 
     Returns
     -------
@@ -96,23 +118,28 @@ def find_events(store, *, since: dt.date | None = None, until: dt.date | None = 
     ['SUPPORT']
     >>> [e.form for e in find_events(store, q="外长")]
     ['phone_call']
+    >>> [e.label for e in find_events(store, actor=["wang-yi", "sergey-lavrov"])]
+    ['中俄外长通电话']
     """
     check_range(since, until)
-    if type is not None and type not in event_types(store):
-        raise InvalidParameter("type", f"{type!r} is not an event type", list(event_types(store)))
+    types, frameworks, actors = many(type), many(framework), many(actor)
+    for t in types:
+        if t not in event_types(store):
+            raise InvalidParameter("type", f"{t!r} is not an event type", list(event_types(store)))
     keep = None
-    if actor:
-        keep = {r["event"].value for r in sparql.select(store, "actor_events", actor=resolve_actor(store, actor))}
-    if framework:
+    for a in actors:
+        acts = {r["event"].value for r in sparql.select(store, "actor_events", actor=resolve_actor(store, a))}
+        keep = acts if keep is None else keep & acts
+    if frameworks:
         held = {r["event"].value for r in sparql.select(store, "framework_events",
-                                                        framework=resolve_framework(store, framework))}
+                                                        framework=[resolve_framework(store, f) for f in frameworks])}
         keep = held if keep is None else keep & held
     words = nodes.norm(q).split() if q else []
     out = []
     for e, text, _ in _all_events(store):
         if keep is not None and e.iri not in keep:
             continue
-        if type and e.type != type:
+        if types and e.type not in types:
             continue
         if (since or until) and not overlaps(e.date, e.end_date, since, until):
             continue
@@ -152,8 +179,9 @@ def event_detail(store, event: str) -> EventDetail:
         a = r["actor"].value
         role = r["property"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         via = parts.get(a)
-        if a not in actors or actors[a].role in ("hasActor", "participant"):
-            actors[a] = Actor(node=refs[a], role=role, inferred_from=refs.get(via.value) if via is not None else None)
+        if a in actors and (role == "hasActor" or actors[a].role not in ("hasActor", "participant")):
+            continue  # sem:hasActor is stated beside every more specific role
+        actors[a] = Actor(node=refs[a], role=role, inferred_from=refs.get(via.value) if via is not None else None)
 
     def many(prop):
         return [refs[t.value] for t in f.get(str(prop), ()) if isinstance(t, ox.NamedNode) and t.value in refs]
@@ -171,7 +199,7 @@ def event_detail(store, event: str) -> EventDetail:
     return EventDetail(
         **summary.model_dump(), description=desc[0].value if desc else None,
         online=sparql.py(online[0]) if online else None, section=one(CRD.chronicleSection),
-        report=one(DCTERMS.isPartOf),
+        report=next((r for r in many(DCTERMS.isPartOf) if r.kind == "report"), None),
         actors=sorted(actors.values(), key=lambda a: (a.node.kind, a.node.label)),
         mentions=sorted(many(CRD.mentions), key=lambda r: r.label), places=many(SEM.hasPlace),
         frameworks=many(CRD.inFramework), about=[refs[r["node"].value] for r in about],

@@ -9,6 +9,7 @@ PLOVER type is a meeting type (``ontology.rules.MEETING_TYPES``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 
@@ -18,7 +19,7 @@ from ontology.vocab import CRD, PROV, SEM, SKOS
 from ..errors import InvalidParameter
 from ..sparql import named as sparql
 from . import nodes
-from .dates import check_range, overlaps
+from .dates import check_range, many, overlaps
 from .models import Meeting
 from .nodes import first, per_generation, resolve_framework
 from .people import resolve_person
@@ -27,12 +28,12 @@ __all__ = ["who_met_whom", "MEETING_TYPES"]
 
 
 def who_met_whom(store, person: str | None = None, *, counterpart: str | None = None,
-                 since: dt.date | None = None, until: dt.date | None = None, framework: str | None = None,
-                 type: str | None = None) -> list[Meeting]:
+                 since: dt.date | None = None, until: dt.date | None = None,
+                 framework: str | Sequence[str] | None = None, type: str | Sequence[str] | None = None) -> list[Meeting]:
     # A person's unfiltered meetings are what the service is asked most: kept per store
     # generation (one entry per person, so the cache stays bounded).
     if person is not None and counterpart is None and since is None and until is None \
-            and framework is None and type is None:
+            and not many(framework) and not many(type):
         return list(_meetings_of(store, person))
     return _who_met_whom(store, person, counterpart=counterpart, since=since, until=until,
                          framework=framework, type=type)
@@ -44,8 +45,9 @@ def _meetings_of(store, person: str) -> tuple[Meeting, ...]:
 
 
 def _who_met_whom(store, person: str | None = None, *, counterpart: str | None = None,
-                  since: dt.date | None = None, until: dt.date | None = None, framework: str | None = None,
-                  type: str | None = None) -> list[Meeting]:
+                  since: dt.date | None = None, until: dt.date | None = None,
+                  framework: str | Sequence[str] | None = None,
+                  type: str | Sequence[str] | None = None) -> list[Meeting]:
     """Who met whom, as the data contract defines it: two persons who act in one event
     whose PLOVER type is CONSULT or AGREE. One entry per pair and event, by date.
 
@@ -60,10 +62,10 @@ def _who_met_whom(store, person: str | None = None, *, counterpart: str | None =
         Id of a second person: only the meetings of the two.
     since, until : datetime.date, optional
         Only events that overlap these days (both inclusive).
-    framework : str, optional
-        Only events held in this framework: id or code (``sco``, ``BRICS``, ``RIC``).
-    type : str, optional
-        ``CONSULT`` or ``AGREE``.
+    framework : str or sequence of str, optional
+        Only events held in one of these frameworks: id or code (``sco``, ``BRICS``, ``RIC``).
+    type : str or sequence of str, optional
+        ``CONSULT`` or ``AGREE`` (any of those given).
 
     Returns
     -------
@@ -100,8 +102,10 @@ def _who_met_whom(store, person: str | None = None, *, counterpart: str | None =
     ``foaf:Person`` or any subclass; the materialized ``crd:metWith`` links are not read.
     """
     check_range(since, until)
-    if type is not None and type not in MEETING_TYPES:
-        raise InvalidParameter("type", f"{type!r} is not a meeting type", list(MEETING_TYPES))
+    types, frameworks = many(type), many(framework)
+    for t in types:
+        if t not in MEETING_TYPES:
+            raise InvalidParameter("type", f"{t!r} is not a meeting type", list(MEETING_TYPES))
     if person is None and counterpart is not None:
         person, counterpart = counterpart, None
     a = resolve_person(store, person) if person else None
@@ -109,11 +113,11 @@ def _who_met_whom(store, person: str | None = None, *, counterpart: str | None =
     rows = sparql.select(store, "who_met_whom", a=a, b=b, type=[ox.Literal(t) for t in MEETING_TYPES])
     if a is None:
         rows = [r for r in rows if r["a"].value < r["b"].value]
-    if type:
-        rows = [r for r in rows if r["type"].value == type]
-    if framework:
+    if types:
+        rows = [r for r in rows if r["type"].value in types]
+    if frameworks:
         held = {r["event"].value for r in sparql.select(store, "framework_events",
-                                                        framework=resolve_framework(store, framework))}
+                                                        framework=[resolve_framework(store, f) for f in frameworks])}
         rows = [r for r in rows if r["event"].value in held]
     ev_facts = nodes.facts(store, (r["event"] for r in rows))
     kept = []

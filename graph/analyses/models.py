@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 
 __all__ = ["Named", "Ref", "Evidence", "Meeting", "PersonSummary", "OfficeHeld", "EventRole", "PersonDetail",
            "EventSummary", "Actor", "EventDetail", "MembershipInfo", "OrganizationDetail", "WorkSummary",
-           "Statement", "NodeDescription", "TimelineItem", "Counterpart", "PersonProfile"]
+           "AgreementSummary", "FigureRecord", "Statement", "NodeDescription", "TimelineItem", "Counterpart",
+           "PersonProfile"]
 
 
 class Named(BaseModel):
@@ -72,6 +73,10 @@ class OfficeHeld(BaseModel):
     organization: Ref | None = None
     start: str | None = Field(None, description="Start date as the data has it (YYYY, YYYY-MM or YYYY-MM-DD)")
     end: str | None = None
+    first_day: dt.date | None = Field(None, description="The first day the term may cover (a start known to the "
+                                                        "month counts from its first day)")
+    last_day: dt.date | None = Field(None, description="The last day the term may cover: an end known only to the "
+                                                       "month covers the whole month")
 
 
 class EventRole(BaseModel):
@@ -148,6 +153,51 @@ class WorkSummary(Named):
 
     parties: list[Ref] = Field(default_factory=list, description="Parties (agreements) or partners (projects)")
     events: list[Ref] = Field(default_factory=list, description="Events about it or concluding it")
+
+
+class AgreementSummary(Named):
+    """A treaty, agreement, contract, memorandum, joint statement or plan the report names."""
+
+    type: str | None = Field(None, description="treaty, agreement, contract, memorandum, protocol, roadmap, "
+                                               "joint_statement, declaration, plan, programme, convention, other")
+    date: str | None = Field(None, description="Signed or adopted, as precisely as known: YYYY-MM-DD, YYYY-MM or "
+                                               "YYYY")
+    concluded_in_period: bool = Field(description="Signed or adopted within the period the report covers; false "
+                                                  "for an older document the report cites (the UN Charter)")
+    parties: list[Ref] = Field(default_factory=list, description="States and organizations party to it")
+    signers: list[Ref] = Field(default_factory=list, description="Persons acting in the event that concluded it, "
+                                                                 "on the day it was signed")
+    concluded_by: list[EventSummary] = Field(default_factory=list, description="Events that signed, adopted or "
+                                                                                "extended it")
+    cited_by: list[EventSummary] = Field(default_factory=list, description="Events about it")
+    evidence: list[Evidence] = Field(default_factory=list, description="Passages of the report that name it")
+
+
+class FigureRecord(BaseModel):
+    """A statistic the report gives, with what it measures, its period and its passage."""
+
+    id: str
+    iri: str
+    measure_label: str = Field(description="What is measured, in English: kind, direction of the goods, and "
+                                           "whether it is a change (exports, Russia to China: change)")
+    measure: str = Field(description="What is measured, in the report's words")
+    kind: str = Field(description="trade, exports, imports, freight, investment, market_share, sales, settlement, "
+                                  "other")
+    group: str = Field(description="trade, transport, investment, market, finance, other")
+    category: str | None = Field(None, description="The commodity or thing counted (原油), or a table's row")
+    value: float = Field(description="As printed")
+    unit_printed: str = Field(description="As printed: 亿美元, 万吨, %")
+    unit: str | None = Field(None, description="Normalized: USD, RUB, CNY, t, m3, percent …")
+    amount: float | None = Field(None, description="value × the printed unit's multiplier, in the normalized unit")
+    change: bool = Field(description="A growth rate (增长 3.4%) rather than a level")
+    period: str | None = Field(None, description="The period as printed: 2020年1-9月, 2020年六月")
+    period_begin: dt.date | None = None
+    period_end: dt.date | None = None
+    flow_from: Ref | None = Field(None, description="Exports from (imports into the other)")
+    flow_to: Ref | None = None
+    table: str | None = Field(None, description="The title of the table it was read from")
+    event: Ref | None = Field(None, description="The statistics entry of the chronicle that gives it")
+    evidence: Evidence | None = Field(None, description="The passage it was read from")
 
 
 class Statement(BaseModel):

@@ -192,7 +192,8 @@ def person_detail(store, person: str) -> PersonDetail:
         org = lf[r["office"].value].get(str(ORG.postIn), ())
         offices.append(OfficeHeld(office=refs[r["office"].value], organization=refs.get(org[0].value) if org else None,
                                   start=r["start"].value if "start" in r else None,
-                                  end=r["end"].value if "end" in r else None))
+                                  end=r["end"].value if "end" in r else None,
+                                  first_day=sparql.py(r.get("first")), last_day=sparql.py(r.get("last"))))
     offices.sort(key=lambda o: (o.start or "", o.office.id))
     entry = _person_index(store).get(node.value)
     summary = _summary(entry) if entry else PersonSummary(id=person, iri=node.value, label=person)

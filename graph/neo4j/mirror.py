@@ -154,12 +154,14 @@ SELECT DISTINCT ?s ?p ?o (LANG(?o) AS ?lang) (DATATYPE(?o) AS ?dt) WHERE {{
 SPARQL_TYPES = f"""
 SELECT DISTINCT ?s ?t WHERE {{ {_mirrored("?s")} ?s a ?t . FILTER(isIRI(?t)) }}"""
 
-# Concept-valued facts become the concept's notation (PLOVER type, form), else its English label.
+# Concept-valued facts become the concept's notation (PLOVER type, form), else its English label;
+# sem:eventType is the PLOVER type (the form, also stated as a sem:eventType, is crd:form).
 SPARQL_CONCEPTS = f"""
 SELECT DISTINCT ?s ?p ?v WHERE {{
   {_mirrored("?s")}
   VALUES ?p {{ sem:eventType crd:form crd:chronicleSection }}
   ?s ?p ?c .
+  FILTER(?p != sem:eventType || STRSTARTS(STR(?c), CONCAT(STR(id:), "plover/")))
   OPTIONAL {{ ?c skos:notation ?n }}
   OPTIONAL {{ ?c skos:prefLabel ?l FILTER(LANG(?l) = "en") }}
   BIND(COALESCE(?n, ?l, STR(?c)) AS ?v)

@@ -468,7 +468,7 @@ def _organization_graph(store, org: ox.NamedNode) -> nx.Graph:
     _add_events(G, store, event_nodes)
     spans = {e.value: G.nodes[e.value]["dates"] for e in event_nodes}
     _add_entities(G, store, [r["actor"] for r in acts if r["actor"].value not in G])
-    for r in acts:
+    for r in sorted(acts, key=lambda r: r["property"].value == str(SEM.hasActor)):  # the specific role first
         e, a = r["event"].value, r["actor"].value
         if not G.has_edge(e, a):
             G.add_edge(e, a, relation=_local(r["property"].value), dates=spans[e])

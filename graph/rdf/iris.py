@@ -28,7 +28,7 @@ REFERENCE_GRAPH = URIRef(GRAPH_BASE + "reference")
 
 KINDS = ("person", "organization", "country", "place", "event", "agreement", "project", "office", "tenure",
          "membership", "framework", "passage", "report", "plover", "form", "section", "role", "encounter",
-         "participation", "chapter", "figure", "credit")
+         "participation", "chapter", "figure", "credit", "measure")
 
 
 def _iri(kind: str, key: str) -> URIRef:

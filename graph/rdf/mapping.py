@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 
 from rdflib import Graph, Literal, URIRef
@@ -47,6 +48,77 @@ def ontology_graph() -> Graph:
     return g
 
 
+@dataclass(frozen=True)
+class StandardTerms:
+    """The standard classes and properties each of the ontology's own terms stands for:
+    every superclass and superproperty, at any depth, outside the project's namespace
+    (``crd:Person`` → ``foaf:Person``; ``crd:host`` → ``sem:hasActor``).
+
+    The contract promises consumers who know only the standard vocabularies the same
+    answers without inference, so the mapping states these terms beside the project's
+    own (``with_standard_terms``).
+
+    >>> terms = StandardTerms.of(ontology_graph())
+    >>> [str(t) for t in terms.classes[CRD.Person]]
+    ['http://xmlns.com/foaf/0.1/Person']
+    >>> [str(t) for t in terms.properties[CRD.host]]
+    ['http://semanticweb.cs.vu.nl/2009/11/sem/hasActor']
+    """
+
+    classes: dict[URIRef, tuple[URIRef, ...]]
+    properties: dict[URIRef, tuple[URIRef, ...]]
+
+    @classmethod
+    def of(cls, ontology: Graph) -> "StandardTerms":
+        def closure(relation: URIRef) -> dict[URIRef, tuple[URIRef, ...]]:
+            parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+            for sub, sup in ontology.subject_objects(relation):
+                if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+                    parents[sub].add(sup)
+            out = {}
+            for term in parents:
+                if not str(term).startswith(str(CRD)):
+                    continue
+                seen, todo = set(), list(parents[term])
+                while todo:
+                    t = todo.pop()
+                    if t not in seen:
+                        seen.add(t)
+                        todo.extend(parents.get(t, ()))
+                standard = tuple(sorted(t for t in seen if not str(t).startswith(str(CRD))))
+                if standard:
+                    out[term] = standard
+            return out
+
+        return cls(closure(RDFS.subClassOf), closure(RDFS.subPropertyOf))
+
+
+_STANDARD = StandardTerms.of(ontology_graph())
+
+
+def with_standard_terms(g: Graph, terms: StandardTerms = _STANDARD) -> Graph:
+    """``g`` with every node also typed with the standard classes of its own classes, and
+    every statement also made with the standard properties of its own property.
+
+    >>> g = Graph()
+    >>> _ = g.add((iris.person("wang-yi"), RDF.type, CRD.Person))
+    >>> _ = g.add((URIRef("urn:x:call"), CRD.inferredParticipant, iris.person("wang-yi")))
+    >>> sorted(str(o) for o in with_standard_terms(g).objects(iris.person("wang-yi"), RDF.type))
+    ['http://xmlns.com/foaf/0.1/Person', 'https://w3id.org/china-russia-dialogue/ontology#Person']
+    >>> [str(s) for s in g.subjects(SEM.hasActor, iris.person("wang-yi"))]
+    ['urn:x:call']
+    """
+    added = []
+    for s, p, o in g:
+        if p == RDF.type:
+            added += [(s, RDF.type, c) for c in terms.classes.get(o, ())]
+        else:
+            added += [(s, q, o) for q in terms.properties.get(p, ())]
+    for t in added:
+        g.add(t)
+    return g
+
+
 def _labels(g: Graph, node: URIRef, zh: str, en: str = "", ru: str = "", zh_alt: Iterable[str] = (),
             en_alt: Iterable[str] = ()) -> None:
     g.add((node, SKOS.prefLabel, Literal(zh, lang="zh")))
@@ -72,6 +144,17 @@ def _date(d: PartialDate | dt.date | None) -> Literal | None:
     if d.exact:
         return Literal(d.text, datatype=XSD.date)
     return Literal(d.text, datatype=XSD.gYearMonth if d.text.count("-") == 1 else XSD.gYear)
+
+
+def _dated(g: Graph, node: URIRef, start: PartialDate | None, end: PartialDate | None) -> None:
+    """Start and end as the data has them (a day, a month or a year), and the first and
+    last day they may cover as ``xsd:date``, which SPARQL compares with event dates."""
+    if start is not None:
+        g.add((node, SCHEMA.startDate, _date(start)))
+        g.add((node, CRD.firstDay, Literal(start.first.isoformat(), datatype=XSD.date)))
+    if end is not None:
+        g.add((node, SCHEMA.endDate, _date(end)))
+        g.add((node, CRD.lastDay, Literal(end.last.isoformat(), datatype=XSD.date)))
 
 
 def reference_graph(ref: ReferenceData) -> Graph:
@@ -143,10 +226,7 @@ def reference_graph(ref: ReferenceData) -> Graph:
         g.add((n, CRD.office, iris.office(t.office)))
         g.add((n, CRD.holder, iris.person(t.person)))
         g.add((iris.person(t.person), ORG.holds, iris.office(t.office)))
-        for prop, d in ((SCHEMA.startDate, t.start), (SCHEMA.endDate, t.end)):
-            lit = _date(d)
-            if lit is not None:
-                g.add((n, prop, lit))
+        _dated(g, n, t.start, t.end)
         _source(g, n, t.source)
     for m in ref.memberships:
         n = iris.derived("membership", m.org, m.member, m.role)
@@ -159,10 +239,7 @@ def reference_graph(ref: ReferenceData) -> Graph:
         g.add((iris.concept("role", m.role), SKOS.prefLabel, Literal(m.role.replace("_", " "), lang="en")))
         if m.role == "member" and m.end is None:
             g.add((iris.organization(m.org), ORG.hasMember, member))
-        for prop, d in ((SCHEMA.startDate, m.start), (SCHEMA.endDate, m.end)):
-            lit = _date(d)
-            if lit is not None:
-                g.add((n, prop, lit))
+        _dated(g, n, m.start, m.end)
         _source(g, n, m.source)
     for a in ref.agreements.values():
         _work(g, ref, iris.agreement(a.id), CRD.Agreement, a, (SCHEMA.dateCreated, a.date), CRD.party, a.parties)
@@ -172,7 +249,7 @@ def reference_graph(ref: ReferenceData) -> Graph:
         for pl in pr.places:
             g.add((n, SCHEMA.location, iris.place(pl)))
     _schemes(g, ref)
-    return g
+    return with_standard_terms(g)
 
 
 def _work(g: Graph, ref: ReferenceData, n: URIRef, cls: URIRef, w, dated: tuple[URIRef, str], role: URIRef,
@@ -222,6 +299,22 @@ def _schemes(g: Graph, ref: ReferenceData) -> None:
             else:
                 g.add((n, SKOS.prefLabel, Literal(a, lang="zh")))
                 g.add((n, SKOS.prefLabel, Literal(b, lang="en")))
+    s = iris.concept("measure", "scheme")
+    g.add((s, RDF.type, SKOS.ConceptScheme))
+    g.add((s, SKOS.prefLabel, Literal("What figures measure", lang="en")))
+    keys = {m.key for m in _RULES.measures}
+    groups = [(g_, "", g_) for g_ in dict.fromkeys(m.group for m in _RULES.measures) if g_ not in keys]
+    for key, zh, en in [(m.key, m.zh, m.en) for m in _RULES.measures] + groups:
+        n = iris.concept("measure", key)
+        g.add((n, RDF.type, SKOS.Concept))
+        g.add((n, SKOS.inScheme, s))
+        g.add((n, SKOS.notation, Literal(key)))
+        g.add((n, SKOS.prefLabel, Literal(en, lang="en")))
+        if zh:
+            g.add((n, SKOS.prefLabel, Literal(zh, lang="zh")))
+    for m in _RULES.measures:
+        if m.group != m.key:
+            g.add((iris.concept("measure", m.key), SKOS.broader, iris.concept("measure", m.group)))
     s = iris.concept("section", "scheme")
     g.add((s, RDF.type, SKOS.ConceptScheme))
     for sec in ref.sections:
@@ -285,7 +378,7 @@ class ReportGraphBuilder:
             g.add((node, PROV.wasDerivedFrom, self._passage(g, report, p)))
         for n, f in enumerate(report.tables):
             self._figure(g, report, iris.derived("figure", rid, "table", str(n)), f)
-        yield g
+        yield with_standard_terms(g)
         seen: dict[URIRef, int] = defaultdict(int)
         for entry in report.chronicle:
             e = iris.event(rid, entry.date_begin, entry.title)
@@ -294,7 +387,7 @@ class ReportGraphBuilder:
                 e = iris.event(rid, entry.date_begin, entry.title, seen[e])
             g = Graph()
             self._event(g, report, r, e, entry)
-            yield g
+            yield with_standard_terms(g)
         yield from self._chapter_events(report, r)
 
     def _chapter_events(self, report: Report, r: URIRef) -> Iterator[Graph]:
@@ -314,7 +407,7 @@ class ReportGraphBuilder:
                 g.add((e, PROV.wasDerivedFrom, self._passage(g, report, entry.passage)))
             else:
                 self._event(g, report, r, iris.event(rid, entry.date_begin, entry.title), entry)
-            yield g
+            yield with_standard_terms(g)
 
     def _authors(self, g: Graph, report: Report, r: URIRef) -> None:
         for a in report.authors:
@@ -488,6 +581,7 @@ class ReportGraphBuilder:
             amount = (Decimal(repr(f.value)) * Decimal(repr(f.scale))).normalize()
             g.add((node, CRD.amount, Literal(format(amount, "f"), datatype=XSD.decimal)))
         g.add((node, CRD.isChange, Literal(f.change)))
+        g.add((node, CRD.measureKind, iris.concept("measure", f.topic)))
         if f.period:
             g.add((node, CRD.period, Literal(f.period, lang="zh")))
         if f.period_begin:
@@ -533,7 +627,8 @@ class ReportGraphBuilder:
         return n
 
 
-__all__ = ["ontology_graph", "reference_graph", "ReportGraphBuilder", "framework_node", "dataset"]
+__all__ = ["ontology_graph", "reference_graph", "ReportGraphBuilder", "framework_node", "dataset", "StandardTerms",
+           "with_standard_terms"]
 
 
 def dataset(reports: Sequence[Report], ref: ReferenceData) -> Iterator[tuple[URIRef, Graph]]:

@@ -86,7 +86,8 @@ def test_events_follow_the_contract(store):
         SELECT ?e ?b ?end ?text ?start ?stop ?type WHERE {
           ?e a crd:ChronicleEvent ; rdfs:label "中俄外长通电话"@zh ;
              sem:hasBeginTimeStamp ?b ; sem:hasEndTimeStamp ?end ;
-             prov:wasDerivedFrom ?p ; sem:eventType/skos:notation ?type .
+             prov:wasDerivedFrom ?p ; sem:eventType ?t .
+          ?t skos:inScheme <https://w3id.org/china-russia-dialogue/id/plover/scheme> ; skos:notation ?type .
           ?p prov:value ?text ; crd:startOffset ?start ; crd:endOffset ?stop .
         } ORDER BY ?b"""))
     assert len(rows) == 5

@@ -79,7 +79,8 @@ def test_event_types(store, title, plover, form):
 
 def test_every_event_has_a_plover_type(store):
     rows = q(store, """SELECT (COUNT(?e) AS ?n) WHERE { ?e a crd:ChronicleEvent .
-                         FILTER NOT EXISTS { ?e sem:eventType/skos:notation ?t } }""")
+                         FILTER NOT EXISTS { ?e sem:eventType ?t .
+                           ?t skos:inScheme <https://w3id.org/china-russia-dialogue/id/plover/scheme> } }""")
     assert rows[0]["n"] == "0"
 
 

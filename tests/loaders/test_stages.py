@@ -75,3 +75,77 @@ def test_figures_of_a_statistics_entry(pipe):
     assert (money.value, money.scale, str(money.period_begin), str(money.period_end)) == \
         (786.5, 1e8, "2020-01-01", "2020-09-30")
     assert change.value == -2.4 and change.unit == "percent"
+
+
+def _figures(pipe, day: str, title: str, text: str):
+    _, e = one(pipe, f"{day}\n{title}\n{text}", "figures")
+    return e.figures
+
+
+def test_a_month_alone_is_that_month_not_the_year(pipe):
+    figs = _figures(pipe, "2020 年 7 月 14 日", "中俄贸易统计",
+                    "2020 年上半年中俄贸易额达到 491.6 亿美元。2020 年六月两国贸易额为 81.9 亿美元，"
+                    "中国向俄罗斯出口商品 39.8 亿美元。七月购买了 738 万吨。")
+    june = [f for f in figs if f.value in (81.9, 39.8)]
+    assert {(str(f.period_begin), str(f.period_end)) for f in june} == {("2020-06-01", "2020-06-30")}
+    july = next(f for f in figs if f.value == 738)
+    assert (str(july.period_begin), str(july.period_end)) == ("2020-07-01", "2020-07-31")
+    first_half = next(f for f in figs if f.value == 491.6)
+    assert str(first_half.period_end) == "2020-06-30"
+
+
+def test_months_counted_from_january_are_not_the_whole_year(pipe):
+    for text, end in (("2020 年 9 个月中俄农产品的贸易额同比增长 9%，为 38 亿美元。", "2020-09-30"),
+                      ("2020年8个月里俄罗斯顺差下降22.4%，为64.4亿美元。", "2020-08-31"),
+                      ("2020年的前4个月内，过境运输量为6100吨。", "2020-04-30")):
+        figs = _figures(pipe, "2020 年 10 月 16 日", "中俄农产品统计", text)
+        assert figs and {(str(f.period_begin), str(f.period_end)) for f in figs} == {("2020-01-01", end)}, text
+
+
+def test_a_bare_month_takes_the_year_of_the_text(pipe):
+    figs = _figures(pipe, "2021 年 1 月 14 日", "俄罗斯向中国出口石油统计", "12 月俄罗斯向中国出口石油 800 万吨。")
+    assert str(figs[0].period_begin) == "2020-12-01"
+
+
+def test_comparisons_and_starting_points_are_not_the_period(pipe):
+    figs = _figures(pipe, "2020 年 10 月 30 日", "俄罗斯向中国出口石油统计",
+                    "根据2020年9月的统计，俄罗斯对中国的石油出口增长到每日183万桶，这是俄罗斯自2020年6月以来最高的"
+                    "月出口量。9月份沙特阿拉伯每天供应190万桶，比8月增长53%。")
+    assert {str(f.period_begin) for f in figs} == {"2020-09-01"}
+    figs = _figures(pipe, "2020 年 6 月 1 日", "俄罗斯向中国出口天然气统计",
+                    "截至 2020 年 6 月 1 日，天然气管道东线天然气出口量为 15.8 亿立方米。")
+    assert figs[0].period.startswith("截至") and figs[0].period_begin is None
+
+
+def test_the_same_months_of_another_year(pipe):
+    figs = _figures(pipe, "2020 年 7 月 27 日", "俄罗斯向中国出口天然气统计",
+                    "2020年6月俄罗斯向中国出口39.6万吨液化天然气，2019年同期的出口仅为6.7万吨。每月出口增加20.7%。")
+    then = next(f for f in figs if f.value == 6.7)
+    assert (str(then.period_begin), str(then.period_end)) == ("2019-06-01", "2019-06-30")
+    assert str(next(f for f in figs if f.value == 20.7).period_begin) == "2020-06-01"
+
+
+def test_measures_are_words_that_say_what_is_measured(pipe):
+    figs = _figures(pipe, "2021 年 3 月 5 日", "中俄货运统计",
+                    "2021 年 2 月,共有 32.79 万辆汽车通过珲春铁路过境点。其中煤的出口量翻了一番,达到 31.9 万吨。"
+                    "2020年上半年俄罗斯向中国大陆出口肉类占其肉类总出口的45%，加上香港，共是54%。"
+                    "2020年5月俄罗斯对中国石油出口下降了16%，由360万吨下降到304万吨。"
+                    "2020年4月俄罗斯向中国出口175万桶原油(2019年4月这一数字为149万桶/日)。")
+    measures = {f.value: f.measure for f in figs}
+    assert measures[32.79] == "汽车通过珲春铁路过境点"
+    assert measures[31.9] == "煤的出口量"
+    assert measures[54] == measures[45] == "俄罗斯向中国大陆出口肉类占其肉类总出口的"
+    assert measures[360] == measures[304] == "俄罗斯对中国石油出口"
+    assert measures[149] == measures[175] == "俄罗斯向中国出口"
+    assert not any(len(m) < 2 or m in ("有", "是", "由", "为", "这一数字") for m in measures.values())
+    oil = next(f for f in figs if f.value == 175)
+    assert (oil.category, oil.topic, oil.flow) == ("原油", "exports", ("RU", "CN"))
+    assert str(next(f for f in figs if f.value == 149).period_begin) == "2019-04-01"
+
+
+def test_what_a_figure_measures_and_which_way_the_goods_go(pipe):
+    figs = _figures(pipe, "2020 年 10 月 13 日", "中俄贸易统计",
+                    "2020 年 1-9 月，中俄两国贸易额为 788 亿美元。中国对俄罗斯的出口为 359 亿美元。"
+                    "中国自俄罗斯进口为 429 亿美元。")
+    kinds = {f.value: (f.topic, f.flow) for f in figs}
+    assert kinds == {788: ("trade", None), 359: ("exports", ("CN", "RU")), 429: ("imports", ("RU", "CN"))}
