@@ -58,6 +58,21 @@ def clause_at(text: str, surface: str) -> str:
     return text[start:min(ends) if ends else len(text)]
 
 
+def _session_of(surface: str, title: str) -> bool:
+    """The title names this body's or mechanism's session: 第十七轮中俄战略安全磋商,
+    上海合作组织成员国元首理事会第二十一次会议."""
+    i = title.find(surface)
+    if i < 0:
+        return False
+    return bool(_ORDINAL_END.search(title[:i]) or _ORDINAL_START.match(title[i + len(surface):]))
+
+
+# a mechanism named like an event (中俄战略安全磋商) rather than like a body (…委员会, …机制)
+_EVENT_NAME = re.compile(r"(磋商|会晤|对话|论坛|会议|峰会)$")
+_ORDINAL_END = re.compile(r"第[一二三四五六七八九十百零\d]+[次轮届]$")
+_ORDINAL_START = re.compile(r"^第[一二三四五六七八九十百零\d]+[次轮届]")
+
+
 def is_historical(clause: str, year: int) -> bool:
     """A clause about an earlier year (条约是江泽民和普京于2001年签署的) mentions, it does not report."""
     clause = _BOOK_TITLE.sub("", clause)
@@ -111,7 +126,7 @@ class ParticipantStage:
         inferred = self._inferred(entry, {m.key for m in people if m.key})
         person_level = bool(title_people) or bool(self.offices.offices_named(entry.title))
         others = [self._other_role(m, entry, person_level) for m in entry.mentions if m.kind != "person"]
-        others = self._organizations_as_actors(others)
+        others = self._organizations_as_actors(others, entry)
         mentions = others + roles + inferred
         mentions += self._countries_of_actors(entry, mentions)
         entry.mentions = sorted(mentions, key=lambda m: (m.start, m.kind, m.key or ""))
@@ -195,11 +210,12 @@ class ParticipantStage:
                 role = "mentioned"
         return replace(m, role=role)
 
-    def _organizations_as_actors(self, mentions: list[Mention]) -> list[Mention]:
+    def _organizations_as_actors(self, mentions: list[Mention], entry: ChronicleEntry) -> list[Mention]:
         """What an organization mention stands for.
 
         - 上合组织成员国卫生部长会议 is a meeting series: the event is part of it, and the
-          organization holding it (the SCO) takes part;
+          organization holding it (the SCO) takes part; so is a body or mechanism the title
+          names as holding this session (第十七轮中俄战略安全磋商, 元首理事会第二十一次会议);
         - a body of an intergovernmental organization or a party acts with its parent
           (上海合作组织青年理事会 → SCO too; 统一党总委员会 → United Russia too);
         - 中国政府, 俄罗斯联邦政府 stand for the state: the country takes part.
@@ -215,7 +231,8 @@ class ParticipantStage:
                                    f"organization:{org.id}"))
                 continue
             ancestors = self.ref.org_ancestors(org.id)
-            if ancestors and _CUES.cue("series").search(m.surface):
+            if (ancestors and (_CUES.cue("series").search(m.surface) or _session_of(m.surface, entry.title))) \
+                    or (_EVENT_NAME.search(m.surface) and _session_of(m.surface, entry.title)):
                 out.append(replace(m, role="series"))
             else:
                 out.append(m)

@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 
-from graph.analyses.events import event_types
 from graph.analyses.meetings import MEETING_TYPES
 
 from ..deps import StoreDep
