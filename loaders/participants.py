@@ -200,7 +200,11 @@ class ParticipantStage:
                 role = "mentioned"
         elif m.kind == "organization" and not in_title:
             clause = clause_at(text, m.surface)
-            if _CUES.cue("org_topic_after").match(after) or _CUES.cue("org_topic_before").search(before):
+            rest = text[i + len(m.surface):] if i >= 0 else ""
+            if _CUES.cue("reported_by").search(before) or _CUES.cue("reports").match(after) or \
+                    _CUES.cue("chairs_of").match(rest):
+                role = "participant"  # 据俄新社报道; …委员会双方主席的工作汇报: it speaks or reports
+            elif _CUES.cue("org_topic_after").match(after) or _CUES.cue("org_topic_before").search(before):
                 role = "mentioned"
             elif person_level and not _CUES.cue("official_after").match(after) \
                     and not _TAKES_PART.search(clause):
