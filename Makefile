@@ -31,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 setup-test: $(VENV)/.installed-test
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) -e '.[test]'
+	$(PIP) -e '.[test,ner]'
 	touch $@
 
 # JupyterLab with the notebooks, on the graph in $(STORE)
