@@ -45,9 +45,19 @@ build: setup
 test: setup-test
 	$(BIN)/python -m pytest
 
+# Scores the bundled report against its annotated entries, then every annotated excerpt of
+# another edition (text NAME.zh.txt beside its annotations NAME.jsonl) built on its own.
+GOLD ?= ../shared/gold
 eval: build
 	$(BIN)/kg export --store $(STORE) --format turtle --out data/graph.ttl
-	$(BIN)/python ../shared/tools/kgeval.py --graph data/graph.ttl --gold ../shared/gold/dev.jsonl
+	$(BIN)/python $(GOLD)/../tools/kgeval.py --graph data/graph.ttl --gold $(GOLD)/dev.jsonl
+	@for text in $(GOLD)/next-edition/*.zh.txt; do \
+	  [ -f "$$text" ] || continue; name=$$(basename "$$text" .zh.txt); \
+	  echo "== $$name"; \
+	  $(BIN)/kg build --source "$$text" --store data/eval/$$name >/dev/null && \
+	  $(BIN)/kg export --store data/eval/$$name --format turtle --out data/eval/$$name.ttl >/dev/null && \
+	  $(BIN)/python $(GOLD)/../tools/kgeval.py --graph data/eval/$$name.ttl --gold $(GOLD)/next-edition/$$name.jsonl; \
+	done
 
 bench: setup-test
 	$(BIN)/kg bench
