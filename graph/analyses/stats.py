@@ -15,7 +15,7 @@ __all__ = ["stats"]
 
 _COUNT_BY_CLASS = """
 SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  VALUES ?c { crd:ChronicleEvent foaf:Person org:Organization schema:Country schema:Place
+  VALUES ?c { crd:ChronicleEvent crd:ChapterEvent foaf:Person org:Organization schema:Country schema:Place
               crd:Agreement crd:Project crd:Passage crd:Office crd:Tenure crd:Report crd:Framework }
   ?s a/rdfs:subClassOf* ?c .
 } GROUP BY ?c
@@ -28,9 +28,9 @@ _MEETINGS = "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?entry sem:hasSubEvent ?m
 @per_generation
 def stats(store) -> dict[str, int]:
     """Counts users ask for first: statements, events (chronicle entries), meetings inside
-    them, persons, organizations, who-met-whom pairs."""
+    them, events only the chapters tell, persons, organizations, who-met-whom pairs."""
     out = {"statements": len(store)}
-    names = {"ChronicleEvent": "events", "Person": "persons", "Organization": "organizations",
+    names = {"ChronicleEvent": "events", "ChapterEvent": "chapter_events", "Person": "persons", "Organization": "organizations",
              "Country": "countries", "Place": "places", "Agreement": "agreements", "Project": "projects",
              "Passage": "passages", "Office": "offices", "Tenure": "office_terms", "Report": "reports",
              "Framework": "frameworks (not organizations)"}

@@ -9,10 +9,9 @@ import io
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
 
 from api.settings import Settings
-from helpers.browser import CHROMIUM_ARGS, Watched, chromium
+from helpers.browser import Watched, chromium, launched
 from helpers.services import live_service
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="Chromium is not installed (apt-get install chromium)")
@@ -26,10 +25,8 @@ def base(store):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+    with launched() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -10,38 +10,19 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 import time
-import shutil
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from api import cli
 from graph.networks import graphs as networks
 from graph.networks import render as viz
 from graph.networks import views
+from helpers.browser import CHROMIUM, Watched, chromium, launched, screenshot as _shot
 from helpers.services import views_service
 
-from helpers.paths import ROOT  # noqa: E402
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 1280, "height": 800}
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-
-
-def _chromium() -> str | None:
-    if Path(CHROMIUM).is_file():
-        return CHROMIUM
-    return shutil.which(CHROMIUM)
-
-
-pytestmark = pytest.mark.skipif(_chromium() is None, reason=f"Chromium is not installed at {CHROMIUM} "
-                                                            "(apt-get install chromium chromium-driver)")
+pytestmark = pytest.mark.skipif(chromium() is None, reason=f"Chromium is not installed at {CHROMIUM} "
+                                                           "(apt-get install chromium chromium-driver)")
 
 
 @pytest.fixture(scope="module")
@@ -52,41 +33,8 @@ def base(store):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+    with launched() as b:
         yield b
-        b.close()
-
-
-class Watched:
-    """A page whose console errors and requests are kept; a request for anything but
-    loopback (or data:) is refused and kept apart."""
-
-    def __init__(self, browser):
-        self.context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.refused: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _route(self, route):
-        url = route.request.url
-        self.requests.append(url)
-        parts = urlsplit(url)
-        if parts.scheme in ("data", "blob") or (parts.scheme in ("http", "https") and parts.hostname in LOOPBACK) \
-                or parts.scheme == "file":
-            route.continue_()
-        else:
-            self.refused.append(url)
-            route.abort()
-
-    def check_clean(self):
-        assert self.errors == []
-        assert self.refused == []
-        assert all(urlsplit(u).scheme in ("http", "data", "blob", "file") for u in self.requests)
 
 
 @pytest.fixture
@@ -94,13 +42,6 @@ def watched(browser):
     w = Watched(browser)
     yield w
     w.context.close()
-
-
-def _shot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path
 
 
 def _open_view(w: Watched, url: str):

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from playwright.sync_api import sync_playwright
 
 from .paths import ROOT
 
@@ -26,9 +30,21 @@ def chromium() -> str | None:
     return shutil.which(CHROMIUM)
 
 
+@contextmanager
+def launched() -> Iterator:
+    """Headless Chromium, closed on leaving."""
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 class Watched:
     """A page whose console errors and requests are kept; a request for anything but
-    loopback (or data: and blob:) is refused and kept apart."""
+    loopback (or data: and blob:, and file: for pages written to disk) is refused and
+    kept apart."""
 
     def __init__(self, browser, **context):
         self.context = browser.new_context(viewport=VIEWPORT, service_workers="block", **context)
@@ -44,14 +60,24 @@ class Watched:
         url = route.request.url
         self.requests.append(url)
         parts = urlsplit(url)
-        if parts.scheme in ("data", "blob") or (parts.scheme in ("http", "https") and parts.hostname in LOOPBACK):
+        if parts.scheme in ("data", "blob", "file") or (parts.scheme in ("http", "https") and parts.hostname in LOOPBACK):
             route.continue_()
         else:
             self.refused.append(url)
             route.abort()
 
+    def check_clean(self):
+        assert self.errors == []
+        assert self.refused == []
+        assert all(urlsplit(u).scheme in ("http", "data", "blob", "file") for u in self.requests)
+
     def screenshot(self, name: str) -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        self.page.screenshot(path=str(path))
-        return path
+        return screenshot(self.page, name)
+
+
+def screenshot(page, name: str) -> Path:
+    """A screenshot of ``page`` kept in test-artifacts/ as ``name``.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
