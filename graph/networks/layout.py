@@ -38,8 +38,12 @@ LEVELS: tuple[float, ...] = (1.0, 1.6, 2.5, 4.0, 6.4, 10.0)
 #: Gap between a node and its label, and padding around a label, in canvas units (vis-network's own).
 LABEL_GAP, LABEL_PAD = 3.0, 3.0
 LINE_HEIGHT = 1.25
+#: How far past the canvas an opening label may reach, in canvas units.
+EDGE = 24.0
 _LABEL_MAX = {"event": 14}
 _LABEL_MAX_OTHER = 30
+#: Kinds of node whose labels get room first, and how many of them.
+_LANDMARKS, _CLEARED = ("organization", "country"), 12
 _SIZES = {"degree": nx.degree_centrality, "betweenness": nx.betweenness_centrality}
 
 
@@ -132,7 +136,9 @@ def lay_out(G: nx.Graph, *, size_by: str = "degree", seed: int = 7) -> Picture:
         font = 11.0 if event else round(12 + 6 * rel[n], 1)
         placed[n] = Placed(x=pos[n][0], y=pos[n][1], size=round(size, 1), font=font, label=short_label(d),
                            level=None, centrality=round(centrality.get(n, 0.0), 6))
-    _place_labels(G, placed, center)
+    order = _priority(G, placed, center)
+    _clear_label_space(G, placed, [n for n in order if G.nodes[n].get("kind") in _LANDMARKS][:_CLEARED])
+    _place_labels(G, placed, order, center)
     boxes = [(p.x - p.size, p.y - p.size, p.x + p.size, p.y + p.size) for p in placed.values()]
     boxes += [p.label_box() for p in placed.values() if p.level == 1]
     bbox = tuple(round(f(b[i] for b in boxes), 1) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
@@ -146,8 +152,12 @@ def _positions(G: nx.Graph, seed: int) -> dict:
     n = len(G)
     if n == 1:
         return {next(iter(G)): (WIDTH / 2, HEIGHT / 2)}
-    raw = nx.spring_layout(G, k=1.6 / math.sqrt(n), iterations=120, seed=seed)
-    nodes = list(G)
+    # The same graph is laid out the same way whatever order its rows came in.
+    nodes = sorted(G)
+    H = nx.Graph()
+    H.add_nodes_from(nodes)
+    H.add_weighted_edges_from(sorted((*sorted((a, b)), d.get("weight", 1)) for a, b, d in G.edges(data=True)))
+    raw = nx.spring_layout(H, k=1.6 / math.sqrt(n), iterations=120, seed=seed)
     xy = np.array([raw[m] for m in nodes], dtype=float)
     # Isolated nodes fly to the edge: bring everything within a few spreads of the median.
     med = np.median(xy, axis=0)
@@ -178,14 +188,29 @@ def _separate(xy, *, min_gap: float, rounds: int = 30):
     return xy
 
 
-def _place_labels(G: nx.Graph, placed: dict, center) -> None:
-    """Greedy, most central first (the centre, then organizations and states before
-    people, before events): each label at the lowest level where it covers no label
+def _priority(G: nx.Graph, placed: dict, center) -> list:
+    """The order labels are placed in: the centre, then the most central, events last."""
+    return sorted(G, key=lambda n: (n != center, G.nodes[n].get("kind") == "event", -placed[n].centrality,
+                                    placed[n].label))
+
+
+def _clear_label_space(G: nx.Graph, placed: dict, landmarks: list) -> None:
+    """Moves aside, to the nearer side, any node sitting where a landmark's label goes,
+    so that the organizations and states a view is about are named as it opens."""
+    for n in landmarks:
+        left, top, right, bottom = placed[n].label_box()
+        for m, q in placed.items():
+            if m == n or m in landmarks[:landmarks.index(n)]:
+                continue
+            if q.x + q.size > left and q.x - q.size < right and q.y + q.size > top and q.y - q.size < bottom:
+                q.x = round(left - q.size - 1 if q.x < placed[n].x else right + q.size + 1, 1)
+
+
+def _place_labels(G: nx.Graph, placed: dict, order: list, center) -> None:
+    """Greedy, in ``order``: each label at the lowest level where it covers no label
     placed before it and no other node."""
     import numpy as np
 
-    order = sorted(G, key=lambda n: (n != center, G.nodes[n].get("kind") == "event", -placed[n].centrality,
-                                     placed[n].label))
     nodes = list(G)
     cx = np.array([placed[n].x for n in nodes])
     cy = np.array([placed[n].y for n in nodes])
@@ -209,6 +234,9 @@ def _place_labels(G: nx.Graph, placed: dict, center) -> None:
             # The centre's label always shows: it names the view.
             hit = n != center and (others & (cx + cr > left) & (cx - cr < right) & (cy + cr > top)
                                    & (cy - cr < bottom)).any()
+            # An opening label past the canvas would shrink the fitted view and every label with it.
+            hit = hit or (n != center and level == 1.0 and (left < -EDGE or right > WIDTH + EDGE
+                                                            or bottom > HEIGHT + EDGE))
             if not hit and len(arr):
                 shown = arr[:, 4] <= level
                 ow, oh = arr[:, 2] / level, arr[:, 3] / level
