@@ -20,7 +20,14 @@ class Settings(BaseSettings):
     result_limit: int = Field(100_000, gt=0, description="Most result rows (or triples) one query may return")
     body_limit: int = Field(1_000_000, gt=0, description="Largest request body accepted, in bytes")
     admin_token: str = Field("", description="Bearer token that allows SPARQL Update; empty refuses all updates")
-    query_workers: int = Field(4, gt=0, le=64, description="SPARQL queries the service runs at once")
+    query_workers: int = Field(4, gt=0, le=64, description="SPARQL queries the service runs at once, each in a "
+                                                           "worker process of its own")
+    query_memory: float = Field(1024, gt=0, description="Memory in MB one SPARQL query may take beyond the graph; "
+                                                        "past it the query is stopped")
+    query_yield: float = Field(1.0, gt=0, description="While queries wait for a worker, a query that has run this "
+                                                      "many seconds is stopped to make room")
+    query_depth: int = Field(64, gt=0, le=1000, description="Deepest nesting of brackets and operators a SPARQL "
+                                                            "request may have")
     sparql_query_url: str = Field("", description="Query endpoint of a SPARQL store (default: STORE/query)")
     sparql_update_url: str = Field("", description="Update endpoint of a SPARQL store (default: STORE/update)")
     sparql_store_url: str = Field("", description="Graph Store Protocol endpoint of a SPARQL store "

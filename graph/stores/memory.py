@@ -67,6 +67,13 @@ class MemoryStore(GraphStore):
         st._store.bulk_extend(quads)
         return st
 
+    @classmethod
+    def from_file(cls, path: str, location: str = "memory:") -> MemoryStore:
+        """A store holding the quads of an N-Quads file."""
+        st = cls(location)
+        st._store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+        return st
+
     @property
     def generation(self) -> int:
         self._follow_origin()

@@ -67,7 +67,9 @@ class OxigraphStore(GraphStore):
         return self._store
 
     def query(self, sparql: str, **kwargs):
-        return self._open().query(sparql, use_default_graph_as_union=True, **kwargs)
+        if "default_graph" not in kwargs:
+            kwargs.setdefault("use_default_graph_as_union", True)
+        return self._open().query(sparql, **kwargs)
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._open().quads_for_pattern(None, None, None, None))

@@ -24,7 +24,6 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from ..sparql.protocol import inspect_sparql, prologue_for
 from .base import GraphStore, StoreError, to_quads
 
 __all__ = ["SparqlStore"]
@@ -32,6 +31,17 @@ __all__ = ["SparqlStore"]
 _RESULTS_JSON = "application/sparql-results+json"
 _FORM = "application/x-www-form-urlencoded"
 _ACCEPT = f"{_RESULTS_JSON}, application/sparql-results+xml;q=0.9, application/n-triples;q=0.8"
+
+
+def _prologue(prefixes: dict[str, str] | None) -> str:
+    """PREFIX lines for default prefixes, for servers that cannot be handed them: a
+    query that declares one of them again overrides it, as SPARQL reads a prologue
+    in order.
+
+    >>> _prologue({"ex": "http://example.org/"})
+    'PREFIX ex: <http://example.org/>\\n'
+    """
+    return "".join(f"PREFIX {k}: <{v}>\n" for k, v in (prefixes or {}).items())
 
 
 class SparqlStore(GraphStore):
@@ -106,8 +116,7 @@ class SparqlStore(GraphStore):
               use_default_graph_as_union: bool = True, **_ignored):
         """Run a query on the server; the answer has the types the embedded store gives
         (``QuerySolutions``, ``QueryBoolean``, or a list of ``Triple``)."""
-        if prefixes:
-            sparql = prologue_for(inspect_sparql(sparql), prefixes) + sparql
+        sparql = _prologue(prefixes) + sparql
         data: list[tuple[str, str]] = [("query", sparql)]
         if default_graph is not None:
             graphs = default_graph if isinstance(default_graph, list) else [default_graph]
@@ -132,8 +141,7 @@ class SparqlStore(GraphStore):
         return [q.triple for q in ox.parse(r.content, fmt)]
 
     def update(self, sparql: str, *, prefixes: dict[str, str] | None = None, **_ignored) -> None:
-        if prefixes:
-            sparql = prologue_for(inspect_sparql(sparql), prefixes) + sparql
+        sparql = _prologue(prefixes) + sparql
         self._check(self._request("POST", self.update_url, data={"update": sparql}), "update")
         self._graphs = None
 

@@ -206,7 +206,6 @@ def test_service_description(base):
 @pytest.mark.parametrize("query", [
     "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
     "select * { service silent <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?s ?p 5SERVICE <http://example.org/sparql> { } }",
     "SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",
     "SELECT * WHERE { ?x ?y ?z . SERVICE ?x { ?s ?p ?o } }"])
 def test_service_is_refused(base, query):
