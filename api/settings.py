@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     query_timeout: float = Field(10.0, gt=0, description="Seconds a SPARQL query may run")
     result_limit: int = Field(100_000, gt=0, description="Most result rows (or triples) one query may return")
     body_limit: int = Field(1_000_000, gt=0, description="Largest request body accepted, in bytes")
+    build_max_loss: float = Field(0.10, ge=0, le=1, description="Share of its chronicle events or statements a "
+                                                                "report's graph may lose in a rebuild (kg build "
+                                                                "refuses more unless --force)")
     admin_token: str = Field("", description="Bearer token that allows SPARQL Update; empty refuses all updates")
     query_workers: int = Field(4, gt=0, le=64, description="SPARQL queries the service runs at once, each in a "
                                                            "worker process of its own")

@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from .common import EXIT_INPUT, EXIT_USAGE, fail, store_of
+from .common import EXIT_INPUT, EXIT_USAGE, fail, replacing, store_of
 
 VIEWS = ("sco", "brics", "person", "organization", "met")
 
@@ -36,9 +36,8 @@ def cmd_viz(args) -> int:
         return fail(str(exc), EXIT_USAGE)
     page = render(G, size_by=args.size)
     out = Path(args.out)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
+    with replacing(out) as fh:
+        fh.write(page.encode("utf-8"))
     print(f"wrote {G.graph.get('title', args.view)}: {G.number_of_nodes()} nodes, {G.number_of_edges()} links "
           f"to {out}")
     return 0

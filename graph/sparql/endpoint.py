@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from ontology.vocab import PREFIXES
 
 from .errors import EndpointBusy, EngineCrashed, MalformedQuery, NotAcceptable, OverMemory, QueryFailed, \
-    QueryRefused, QueryTimeout, QueryTooDeep, ResultTooLarge, SparqlRequestError, UpdateForbidden
+    QueryRefused, QueryTimeout, QueryTooDeep, ResultTooLarge, SparqlRequestError, StoreUnavailable, UpdateForbidden
 from .execute import QueryJob
 from .guard import MAX_DEPTH, check_update
 from .results import GRAPH_TYPES, negotiate, write_graph
@@ -34,7 +34,7 @@ from .workers import QueryWorkers, image_source, location_source
 
 __all__ = ["SparqlEndpoint", "Answer", "SparqlRequestError", "MalformedQuery", "QueryRefused", "UpdateForbidden",
            "QueryTimeout", "ResultTooLarge", "NotAcceptable", "EndpointBusy", "QueryFailed", "QueryTooDeep",
-           "OverMemory", "EngineCrashed", "check_admin"]
+           "OverMemory", "EngineCrashed", "StoreUnavailable", "check_admin"]
 
 
 @dataclass(frozen=True)

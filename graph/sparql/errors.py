@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 
 __all__ = ["SparqlRequestError", "MalformedQuery", "QueryFailed", "QueryRefused", "UpdateForbidden", "QueryTooDeep",
-           "QueryTimeout", "ResultTooLarge", "OverMemory", "EngineCrashed", "NotAcceptable", "EndpointBusy"]
+           "QueryTimeout", "ResultTooLarge", "OverMemory", "EngineCrashed", "NotAcceptable", "EndpointBusy",
+           "StoreUnavailable"]
 
 
 def _rebuild(cls, state: dict, message: str):
@@ -124,3 +125,9 @@ class EndpointBusy(SparqlRequestError):
 
     def __init__(self, detail: str = "the service is busy with other queries; try again in a moment"):
         super().__init__(detail)
+
+
+class StoreUnavailable(SparqlRequestError):
+    """The store could not be opened or read; the message says why."""
+
+    code = "store_unavailable"

@@ -55,7 +55,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .errors import EndpointBusy, EngineCrashed, OverMemory, QueryFailed, QueryTimeout, SparqlRequestError
+from .errors import EndpointBusy, EngineCrashed, OverMemory, QueryFailed, QueryTimeout, SparqlRequestError, \
+    StoreUnavailable
 
 __all__ = ["QueryWorkers", "GraphSource", "image_source", "location_source"]
 
@@ -472,14 +473,20 @@ def _serve(conn: Connection, store, config: _Config) -> None:
         sandbox.no_network()
     sandbox.lower_priority(config.niceness)
     sandbox.limit_memory(config.memory_mb)
+    failure = None
     if callable(store):
-        store = store()
+        try:
+            store = store()
+        except Exception as exc:  # noqa: BLE001 -- every query is told why
+            failure = StoreUnavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
         try:
+            if failure is not None:
+                raise failure
             reply = ("ok", answer(store, job))
         except SparqlRequestError as exc:
             reply = ("error", exc)
