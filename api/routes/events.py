@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -11,16 +10,16 @@ from graph.analyses import events
 
 from .. import examples
 from ..deps import PagingDep, StoreDep
-from ..models import EventDetail, EventPage
+from ..models import Day, EventDetail, EventPage
 
 router = APIRouter(tags=["events"])
 
 
 @router.get("/events", response_model=EventPage, responses=examples.ok(examples.EVENT_PAGE, 404))
 def find_events(store: StoreDep, paging: PagingDep,
-                since: Annotated[dt.date | None, Query(alias="from", description="First day (inclusive)",
+                since: Annotated[Day | None, Query(alias="from", description="First day (inclusive)",
                                                        examples=["2020-09-01"])] = None,
-                until: Annotated[dt.date | None, Query(alias="to", description="Last day (inclusive)",
+                until: Annotated[Day | None, Query(alias="to", description="Last day (inclusive)",
                                                        examples=["2020-09-30"])] = None,
                 type: Annotated[str | None, Query(max_length=40, description="PLOVER type: CONSULT, AGREE, "
                                                   "COOPERATE, SUPPORT …", examples=["CONSULT"])] = None,

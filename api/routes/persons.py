@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -11,13 +10,13 @@ from graph.analyses import meetings, people
 
 from .. import examples
 from ..deps import PagingDep, StoreDep
-from ..models import MeetingPage, PersonDetail, PersonPage
+from ..models import Day, MeetingPage, PersonDetail, PersonPage
 
 router = APIRouter(tags=["persons"])
 
 PersonId = Annotated[str, Path(description="Person id (local name of the IRI)", examples=["wang-yi"])]
-Since = Annotated[dt.date | None, Query(alias="from", description="First day (inclusive)", examples=["2020-06-01"])]
-Until = Annotated[dt.date | None, Query(alias="to", description="Last day (inclusive)", examples=["2020-12-31"])]
+Since = Annotated[Day | None, Query(alias="from", description="First day (inclusive)", examples=["2020-06-01"])]
+Until = Annotated[Day | None, Query(alias="to", description="Last day (inclusive)", examples=["2020-12-31"])]
 Framework = Annotated[str | None, Query(description="Framework id or code: sco, BRICS, RIC …", examples=["RIC"])]
 MeetingType = Annotated[Literal[meetings.MEETING_TYPES] | None, Query(description="PLOVER type of the event")]
 

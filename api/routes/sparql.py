@@ -124,7 +124,7 @@ async def sparql_query(call: GetCall, request: Request, endpoint: EndpointDep, s
     return await _answer(call, request, endpoint, settings, admin)
 
 
-@router.post("/sparql", response_class=Response, responses=examples.SPARQL_RESPONSES,
+@router.post("/sparql", response_class=Response, responses={**examples.SPARQL_RESPONSES, **examples.errors(415)},
              openapi_extra=examples.SPARQL_POST_BODY)
 async def sparql_post(call: PostCall, request: Request, endpoint: EndpointDep, settings: SettingsDep,
                       admin: AdminDep):

@@ -4,7 +4,6 @@ loads nothing from anywhere else."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
@@ -13,16 +12,19 @@ from fastapi.responses import HTMLResponse, Response
 from graph.networks import graphs as networks
 from graph.networks import render as viz
 
+from .. import examples
 from ..deps import StoreDep
+from ..models import Day
 
 router = APIRouter(tags=["views"])
 
 STATIC = "/static"
 
-Since = Annotated[dt.date | None, Query(alias="from", description="First day (inclusive)", examples=["2020-09-01"])]
-Until = Annotated[dt.date | None, Query(alias="to", description="Last day (inclusive)", examples=["2020-12-31"])]
+Since = Annotated[Day | None, Query(alias="from", description="First day (inclusive)", examples=["2020-09-01"])]
+Until = Annotated[Day | None, Query(alias="to", description="Last day (inclusive)", examples=["2020-12-31"])]
 SizeBy = Annotated[Literal["degree", "betweenness"], Query(description="Centrality that sizes the nodes")]
-_HTML = {200: {"content": {"text/html": {}}, "description": "A page that draws the network"}}
+_HTML = {200: {"content": {"text/html": {}}, "description": "A page that draws the network"},
+         **examples.errors(404)}
 
 
 def _page(G, size: str) -> HTMLResponse:
@@ -63,7 +65,7 @@ def view_met(store: StoreDep, since: Since = None, until: Until = None, size: Si
 
 
 @router.get(STATIC + "/{name}", response_class=Response,
-            responses={200: {"content": {"text/javascript": {}}, "description": "The file"}})
+            responses={200: {"content": {"text/javascript": {}}, "description": "The file"}, **examples.errors(404)})
 def static_file(name: Annotated[str, Path(description="vis-network.min.js")]):
     """The scripts the views run."""
     if name not in viz.ASSETS:
