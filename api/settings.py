@@ -23,12 +23,14 @@ class Settings(BaseSettings):
                                                                 "report's graph may lose in a rebuild (kg build "
                                                                 "refuses more unless --force)")
     admin_token: str = Field("", description="Bearer token that allows SPARQL Update; empty refuses all updates")
-    query_workers: int = Field(4, gt=0, le=64, description="SPARQL queries the service runs at once, each in a "
-                                                           "worker process of its own")
+    query_workers: int = Field(4, gt=0, le=64, description="SPARQL queries the service runs at once in their first "
+                                                           "QUERY_LONG_AFTER seconds, each in a worker process of "
+                                                           "its own")
+    query_long_workers: int = Field(2, ge=0, le=64, description="SPARQL queries that may run longer than "
+                                                                "QUERY_LONG_AFTER at once; another is stopped then")
+    query_long_after: float = Field(0.5, gt=0, description="Seconds after which a SPARQL query counts as long")
     query_memory: float = Field(1024, gt=0, description="Memory in MB one SPARQL query may take beyond the graph; "
                                                         "past it the query is stopped")
-    query_yield: float = Field(1.0, gt=0, description="While queries wait for a worker, a query that has run this "
-                                                      "many seconds is stopped to make room")
     query_depth: int = Field(64, gt=0, le=1000, description="Deepest nesting of brackets and operators a SPARQL "
                                                             "request may have")
     sparql_query_url: str = Field("", description="Query endpoint of a SPARQL store (default: STORE/query)")

@@ -49,7 +49,8 @@ def cmd_query(args) -> int:
     store = store_of(args)
     len(store)  # a missing or damaged store is reported before a worker starts
     location = store.location
-    pool = QueryWorkers(workers=1, timeout=timeout, memory_mb=settings.query_memory, yield_after=float("inf"))
+    pool = QueryWorkers(workers=1, long_workers=0, long_after=float("inf"), timeout=timeout,
+                        memory_mb=settings.query_memory)
     try:
         pool.use(location_source(location, settings.store_options(), sandbox=backend_for(location) != "sparql"))
         job = QueryJob(render(text), accept=_ACCEPT, result_limit=sys.maxsize, max_depth=settings.query_depth)

@@ -71,11 +71,13 @@ class SparqlEndpoint:
     result_limit : int
         Most rows (or triples) one answer may hold.
     workers : int
-        Queries run at once; as many more may wait.
+        Queries run at once in their first ``long_after`` seconds; as many more may wait.
+    long_workers : int
+        Queries that may run longer than ``long_after`` at once.
+    long_after : float
+        Seconds after which a query counts as long.
     memory_mb : float
         Memory one query may take beyond the graph.
-    yield_after : float
-        Under load, a query running longer than this makes room for waiting ones.
     max_depth : int
         Deepest nesting of brackets and operators a query may have.
     cache_entries : int
@@ -83,13 +85,14 @@ class SparqlEndpoint:
     """
 
     def __init__(self, store, *, timeout: float = 10.0, result_limit: int = 100_000, workers: int = 4,
-                 memory_mb: float = 1024.0, yield_after: float = 1.0, max_depth: int = MAX_DEPTH,
-                 cache_entries: int = 512):
+                 long_workers: int = 2, long_after: float = 0.5, memory_mb: float = 1024.0,
+                 max_depth: int = MAX_DEPTH, cache_entries: int = 512):
         self.store = store
         self.timeout = timeout
         self.result_limit = result_limit
         self.max_depth = max_depth
-        self._workers = QueryWorkers(workers=workers, timeout=timeout, memory_mb=memory_mb, yield_after=yield_after)
+        self._workers = QueryWorkers(workers=workers, long_workers=long_workers, long_after=long_after,
+                                     timeout=timeout, memory_mb=memory_mb)
         self._images = tempfile.TemporaryDirectory(prefix="kg-images-")
         self._updates = ThreadPoolExecutor(1, thread_name_prefix="kg-update")
         self._generation_lock = threading.Lock()

@@ -14,10 +14,12 @@ such processes and gives each query to one:
 - **No network**: a worker that queries a graph held in its own memory cannot open
   network connections at all (``sandbox.no_network``), so no query can make it fetch
   a URL, whatever the query says.
-- **Fairness**: at most ``workers`` queries run at once and ``backlog`` more wait;
-  past that a query is refused at once (``EndpointBusy``). While queries wait, a
-  query that has run longer than ``yield_after`` seconds is stopped to make room
-  (``EndpointBusy`` too): under load, short queries go first.
+- **Fairness**: ``workers`` queries run at once in their first ``long_after``
+  seconds, and ``backlog`` more wait (past that a query is refused at once,
+  ``EndpointBusy``). A query that runs past ``long_after`` leaves its place to the
+  next one and goes on among at most ``long_workers`` long queries; when those
+  places are taken it is stopped (``EndpointBusy``). So long and runaway queries can
+  never hold every worker: short queries always find one within ``long_after``.
 
 New workers are forked from a *zygote*, a process that has loaded the graph (an
 N-Quads image the service writes) and imported the parser once, so replacing a killed
@@ -28,7 +30,7 @@ answer never comes from an older graph than the one asked about.
     >>> from graph.examples import example_store
     >>> from graph.sparql.execute import QueryJob
     >>> import tempfile
-    >>> pool = QueryWorkers(workers=1, timeout=5)
+    >>> pool = QueryWorkers(workers=1, long_workers=1, timeout=5)
     >>> pool.use(image_source(example_store(), tempfile.mkdtemp(), generation=1), generation=1)
     >>> body, media, generation = pool.submit(QueryJob("ASK { ?s ?p ?o }")).result(timeout=60)
     >>> body, generation
@@ -223,6 +225,7 @@ class _Waiting:
     job: object
     future: Future
     since: float
+    long: bool = False
 
 
 class QueryWorkers:
@@ -231,32 +234,35 @@ class QueryWorkers:
     Parameters
     ----------
     workers : int
-        Queries that run at once.
+        Queries that run at once in their first ``long_after`` seconds.
+    long_workers : int
+        Queries that may run longer than ``long_after`` at once (0: none may).
     backlog : int, optional
         Queries that may wait for a worker (default: as many as ``workers``).
     timeout : float
         Seconds one query may run, and wait.
     memory_mb : float
         Memory one query may take beyond the graph the worker holds.
-    yield_after : float
-        A query running longer than this is stopped while other queries wait.
+    long_after : float
+        Seconds after which a query counts as long.
     niceness : int
         How much lower the workers' CPU priority is than the service's.
     """
 
-    def __init__(self, *, workers: int = 4, backlog: int | None = None, timeout: float = 10.0,
-                 memory_mb: float = 1024.0, yield_after: float = 1.0, niceness: int = 10):
-        self.workers, self.backlog = workers, workers if backlog is None else backlog
-        self.timeout, self.memory_mb, self.yield_after, self.niceness = timeout, memory_mb, yield_after, niceness
+    def __init__(self, *, workers: int = 4, long_workers: int = 2, backlog: int | None = None,
+                 timeout: float = 10.0, memory_mb: float = 1024.0, long_after: float = 0.5, niceness: int = 10):
+        self.workers, self.long_workers = workers, long_workers
+        self.backlog = workers if backlog is None else backlog
+        self.timeout, self.memory_mb, self.long_after, self.niceness = timeout, memory_mb, long_after, niceness
         self._lock = threading.Condition()
         self._queue: deque[_Waiting] = deque()
-        self._running = 0
-        self._yielding = 0
+        self._short = 0  # queries running in their first long_after seconds
+        self._long = 0  # queries running longer
         self._zygote: _Zygote | None = None
         self._wanted: object = None
         self._closed = False
         self._threads = [threading.Thread(target=self._slot, name=f"kg-query-{i}", daemon=True)
-                         for i in range(workers)]
+                         for i in range(workers + long_workers)]
         for t in self._threads:
             t.start()
 
@@ -305,11 +311,11 @@ class QueryWorkers:
         with self._lock:
             if self._closed:
                 raise EngineCrashed("the query workers are shut down")
-            if len(self._queue) >= self.backlog + max(self.workers - self._running, 0):
+            if len(self._queue) >= self.backlog + max(self.workers - self._short, 0):
                 raise EndpointBusy()
             fut: Future = Future()
             self._queue.append(_Waiting(job, fut, time.monotonic()))
-            self._lock.notify()
+            self._lock.notify_all()
             return fut
 
     def close(self) -> None:
@@ -329,7 +335,7 @@ class QueryWorkers:
             while True:
                 if self._closed:
                     return None
-                while self._queue:
+                while self._queue and self._short < self.workers:
                     item = self._queue.popleft()
                     if time.monotonic() - item.since > self.timeout:
                         item.future.set_exception(EndpointBusy(
@@ -338,9 +344,8 @@ class QueryWorkers:
                         continue
                     if not item.future.set_running_or_notify_cancel():
                         continue
-                    self._running += 1
-                    if self._yielding:
-                        self._yielding -= 1
+                    self._short += 1
+                    item.long = False
                     return item
                 self._lock.wait()
 
@@ -384,7 +389,11 @@ class QueryWorkers:
                 item.future.set_exception(EngineCrashed(str(exc)))
             finally:
                 with self._lock:
-                    self._running -= 1
+                    if item.long:
+                        self._long -= 1
+                    else:
+                        self._short -= 1
+                    self._lock.notify_all()
 
     def _exchange(self, worker: _Worker, item: _Waiting) -> tuple[tuple, _Worker | None]:
         try:
@@ -413,19 +422,23 @@ class QueryWorkers:
                         worker = None
                     raise value
                 return (*value, worker.zygote.generation), worker
-            if self._should_yield(time.monotonic() - started):
+            if not item.long and time.monotonic() - started >= self.long_after and not self._promote(item):
                 worker.kill()
-                raise EndpointBusy(f"the query was stopped after {time.monotonic() - started:.1f} s to let "
-                                   "waiting queries run; the service is busy, try again in a moment")
+                raise EndpointBusy(f"the query ran past {self.long_after:g} s while {self.long_workers} long "
+                                   "queries were already running, and was stopped; the service is busy, try again "
+                                   "in a moment")
 
-    def _should_yield(self, ran: float) -> bool:
-        if ran < self.yield_after:
-            return False
+    def _promote(self, item: _Waiting) -> bool:
+        """Move a query that became long out of the short queries' places, if a long
+        one is free."""
         with self._lock:
-            if len(self._queue) > self._yielding:
-                self._yielding += 1
-                return True
-        return False
+            if self._long >= self.long_workers:
+                return False
+            item.long = True
+            self._short -= 1
+            self._long += 1
+            self._lock.notify_all()
+            return True
 
     def _death(self, worker: _Worker) -> SparqlRequestError:
         status = worker.zygote.exit_status(worker.pid, timeout=2.0)
