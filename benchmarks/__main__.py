@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .build import measure_build
+from .hostile import hostile_load
 from .http import load
 from .mirror import measure_mirror
 from .queries import QUERIES, measure_queries
@@ -30,6 +31,12 @@ def _main(argv: list[str]) -> None:
     ld.add_argument("--seconds", type=float, default=5.0)
     ld.add_argument("--accept", default="application/json")
     sub.add_parser("mirror").add_argument("store")
+    h = sub.add_parser("hostile-load", help="hostile load on a kg serve URL")
+    h.add_argument("url")
+    h.add_argument("--seconds", type=float, default=30.0)
+    h.add_argument("--clients", type=int, default=50)
+    h.add_argument("--runaway", type=int, default=5)
+    h.add_argument("--people", default="", help="person ids, separated by commas")
     a = p.parse_args(argv)
     if a.kind == "build":
         out = measure_build(a.path)
@@ -39,6 +46,9 @@ def _main(argv: list[str]) -> None:
     elif a.kind == "load":
         urls = [u for arg in a.url for u in (Path(arg[1:]).read_text().split() if arg.startswith("@") else [arg])]
         out = load(urls, concurrency=a.concurrency, seconds=a.seconds, accept=a.accept)
+    elif a.kind == "hostile-load":
+        out = hostile_load(a.url, [p for p in a.people.split(",") if p], seconds=a.seconds, clients=a.clients,
+                           runaway=a.runaway)
     else:
         out = measure_mirror(a.store)
     print(json.dumps(out, ensure_ascii=False))

@@ -111,7 +111,7 @@ async def _answer(call: SparqlCall, request: Request, endpoint, settings, admin:
     else:
         answer = await endpoint.run(call.text, accept=request.headers.get("accept"), formats=call.formats,
                                     default_graphs=call.default_graphs, named_graphs=call.named_graphs, admin=admin,
-                                    update=call.update)
+                                    update=call.update, client=request.client.host if request.client else "")
     if answer is None:
         return Response(status_code=204)
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})

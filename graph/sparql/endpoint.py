@@ -135,8 +135,9 @@ class SparqlEndpoint:
 
     async def run(self, text: str, *, accept: str | None = None, formats: Sequence[str] = (),
                   default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
-                  admin: bool = False, update: bool = False) -> Answer | None:
-        """Answer a query (an ``Answer``) or apply an update (None).
+                  admin: bool = False, update: bool = False, client: str = "") -> Answer | None:
+        """Answer a query (an ``Answer``) or apply an update (None). ``client`` names
+        who asks (an address), so that clients take turns at the workers.
 
         ``update`` says the client sent the text as an update (``update=`` or
         ``application/sparql-update``); a query that turns out to be an update is
@@ -153,7 +154,7 @@ class SparqlEndpoint:
         job = QueryJob(text, accept, tuple(formats), tuple(default_graphs), tuple(named_graphs), self.result_limit,
                        self.max_depth)
         try:
-            body, media, served = await asyncio.wrap_future(self._workers.submit(job))
+            body, media, served = await asyncio.wrap_future(self._workers.submit(job, client))
         except UpdateForbidden:
             if not admin:
                 raise

@@ -20,6 +20,10 @@ such processes and gives each query to one:
   next one and goes on among at most ``long_workers`` long queries; when those
   places are taken it is stopped (``EndpointBusy``). So long and runaway queries can
   never hold every worker: short queries always find one within ``long_after``.
+- **Clients take turns**: each client (the service names them by address) is charged
+  the worker time its queries use, forgotten with a half-life of ``HALF_LIFE``
+  seconds; a free worker takes the waiting query of the client charged least. A
+  client that keeps sending runaway queries waits behind everyone else.
 
 New workers are forked from a *zygote*, a process that has loaded the graph (an
 N-Quads image the service writes) and imported the parser once, so replacing a killed
@@ -66,6 +70,7 @@ log = logging.getLogger(__name__)
 
 _ZYGOTE_START = 120.0  # seconds a zygote may take to load its graph
 _POLL = 0.05
+HALF_LIFE = 30.0  # seconds after which half of a client's charge is forgotten
 
 
 @dataclass(frozen=True)
@@ -115,8 +120,10 @@ class _Zygote:
         self.config = config
         self.generation = config.source.generation
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        # Without a backtrace: an engine that hits the memory cap says so in one line.
+        env = {**os.environ, "RUST_BACKTRACE": "0"}
         self.proc = subprocess.Popen([sys.executable, "-m", "graph.sparql.workers", str(theirs.fileno())],
-                                     pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                                     pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env,
                                      cwd=str(Path(__file__).resolve().parents[2]))
         theirs.close()
         self.ctrl = ours
@@ -225,6 +232,7 @@ class _Waiting:
     job: object
     future: Future
     since: float
+    client: str = ""
     long: bool = False
 
 
@@ -238,7 +246,7 @@ class QueryWorkers:
     long_workers : int
         Queries that may run longer than ``long_after`` at once (0: none may).
     backlog : int, optional
-        Queries that may wait for a worker (default: as many as ``workers``).
+        Queries that may wait for a worker (default: eight times ``workers``).
     timeout : float
         Seconds one query may run, and wait.
     memory_mb : float
@@ -246,18 +254,20 @@ class QueryWorkers:
     long_after : float
         Seconds after which a query counts as long.
     niceness : int
-        How much lower the workers' CPU priority is than the service's.
+        How much lower the workers' CPU priority is than the service's; a long
+        query's worker drops to the lowest priority (and is replaced after it).
     """
 
     def __init__(self, *, workers: int = 4, long_workers: int = 2, backlog: int | None = None,
                  timeout: float = 10.0, memory_mb: float = 1024.0, long_after: float = 0.5, niceness: int = 10):
         self.workers, self.long_workers = workers, long_workers
-        self.backlog = workers if backlog is None else backlog
+        self.backlog = 8 * workers if backlog is None else backlog
         self.timeout, self.memory_mb, self.long_after, self.niceness = timeout, memory_mb, long_after, niceness
         self._lock = threading.Condition()
         self._queue: deque[_Waiting] = deque()
         self._short = 0  # queries running in their first long_after seconds
         self._long = 0  # queries running longer
+        self._charges: dict[str, tuple[float, float]] = {}  # client: (worker seconds, when)
         self._zygote: _Zygote | None = None
         self._wanted: object = None
         self._closed = False
@@ -305,16 +315,16 @@ class QueryWorkers:
 
     # -- queries ---------------------------------------------------------------------
 
-    def submit(self, job) -> Future:
-        """Queue a query (an ``execute.QueryJob``); the future gives ``(body, media,
-        generation)`` or raises one of ``graph.sparql.errors``."""
+    def submit(self, job, client: str = "") -> Future:
+        """Queue a query (an ``execute.QueryJob``) for ``client``; the future gives
+        ``(body, media, generation)`` or raises one of ``graph.sparql.errors``."""
         with self._lock:
             if self._closed:
                 raise EngineCrashed("the query workers are shut down")
             if len(self._queue) >= self.backlog + max(self.workers - self._short, 0):
                 raise EndpointBusy()
             fut: Future = Future()
-            self._queue.append(_Waiting(job, fut, time.monotonic()))
+            self._queue.append(_Waiting(job, fut, time.monotonic(), client))
             self._lock.notify_all()
             return fut
 
@@ -330,13 +340,31 @@ class QueryWorkers:
         if zygote is not None:
             zygote.kill()
 
+    def _charge(self, client: str, now: float, seconds: float = 0.0) -> float:
+        """The client's charge now, after adding ``seconds`` (under the lock)."""
+        value, when = self._charges.get(client, (0.0, now))
+        value = value * 0.5 ** ((now - when) / HALF_LIFE) + seconds
+        if value < 1e-3:
+            self._charges.pop(client, None)
+        else:
+            self._charges[client] = (value, now)
+        return value
+
+    def _take(self) -> _Waiting:
+        """The waiting query of the client charged least (the earliest of equals)."""
+        now = time.monotonic()
+        best = min(range(len(self._queue)), key=lambda i: (self._charge(self._queue[i].client, now), i))
+        item = self._queue[best]
+        del self._queue[best]
+        return item
+
     def _next(self) -> _Waiting | None:
         with self._lock:
             while True:
                 if self._closed:
                     return None
                 while self._queue and self._short < self.workers:
-                    item = self._queue.popleft()
+                    item = self._take()
                     if time.monotonic() - item.since > self.timeout:
                         item.future.set_exception(EndpointBusy(
                             f"the query waited {self.timeout:g} s for a free worker; the service is busy, "
@@ -373,6 +401,7 @@ class QueryWorkers:
                 if worker is not None:
                     worker.kill()
                 return
+            started = time.monotonic()
             try:
                 zygote = self._current(item.since)
                 if worker is not None and worker.zygote is not zygote:
@@ -382,6 +411,9 @@ class QueryWorkers:
                     worker = zygote.fork()
                 result, worker = self._exchange(worker, item)
                 item.future.set_result(result)
+                if item.long and worker is not None:
+                    worker.close()  # it runs at the lowest priority now: a fresh one takes its place
+                    worker = None
             except SparqlRequestError as exc:
                 item.future.set_exception(exc)
             except Exception as exc:  # noqa: BLE001 -- the client gets one line, the log the rest
@@ -389,6 +421,7 @@ class QueryWorkers:
                 item.future.set_exception(EngineCrashed(str(exc)))
             finally:
                 with self._lock:
+                    self._charge(item.client, time.monotonic(), time.monotonic() - started)
                     if item.long:
                         self._long -= 1
                     else:
@@ -422,15 +455,15 @@ class QueryWorkers:
                         worker = None
                     raise value
                 return (*value, worker.zygote.generation), worker
-            if not item.long and time.monotonic() - started >= self.long_after and not self._promote(item):
+            if not item.long and time.monotonic() - started >= self.long_after and not self._promote(item, worker):
                 worker.kill()
                 raise EndpointBusy(f"the query ran past {self.long_after:g} s while {self.long_workers} long "
                                    "queries were already running, and was stopped; the service is busy, try again "
                                    "in a moment")
 
-    def _promote(self, item: _Waiting) -> bool:
+    def _promote(self, item: _Waiting, worker: _Worker) -> bool:
         """Move a query that became long out of the short queries' places, if a long
-        one is free."""
+        one is free; its worker yields the CPU to every other from then on."""
         with self._lock:
             if self._long >= self.long_workers:
                 return False
@@ -438,7 +471,11 @@ class QueryWorkers:
             self._short -= 1
             self._long += 1
             self._lock.notify_all()
-            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
+        except OSError:
+            pass
+        return True
 
     def _death(self, worker: _Worker) -> SparqlRequestError:
         status = worker.zygote.exit_status(worker.pid, timeout=2.0)
