@@ -3,8 +3,9 @@ download or a copy that stopped part way) that would otherwise load as a smaller
 chronicle without a word:
 
 - the last chronicle entry ends a sentence (a cut inside an entry leaves it open);
-- the chronicle reaches the last quarter of the period its own title names (a cut
-  in an earlier section leaves the chronicle ending months early);
+- the chronicle's last section reaches the last quarter of the period the
+  chronicle's title names (each section runs through the whole period, in date
+  order, so a cut inside a section leaves it ending months early);
 - the last section has a plausible number of entries next to the others (at least an
   eighth of their median: a cut just after a section heading leaves it with a few).
 
@@ -51,10 +52,10 @@ def check_complete(report: Report) -> None:
                                          f"mid-sentence: …{last.paragraph.rstrip()[-20:]}")
     end = report.info.period_end
     if end is not None:
-        latest = max(e.date_begin for e in entries)
+        latest = max(e.date_begin for e in entries if e.section.key == last.section.key)
         if latest < end - _LAST_QUARTER:
-            raise TruncatedReportError(path, f"the chronicle covers up to {end} by its title, but its entries stop "
-                                             f"at {latest}")
+            raise TruncatedReportError(path, f"the chronicle covers up to {end} by its title, but its last section "
+                                             f"({last.section.heading or last.section.key}) stops at {latest}")
     sizes: dict[str, int] = {}
     for e in entries:
         sizes[e.section.key] = sizes.get(e.section.key, 0) + 1

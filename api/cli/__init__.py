@@ -18,8 +18,16 @@ __all__ = ["main", "parser", "COMMANDS", "EXIT_USAGE", "EXIT_INPUT", "EXIT_STORE
 COMMANDS = (build, export, query, stats, serve, mirror, viz, bench)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line too (``kg COMMAND -h`` shows the usage)."""
+
+    def error(self, message: str):
+        fail(f"{self.prog}: {message}", EXIT_USAGE)
+        sys.exit(EXIT_USAGE)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kg", description="China–Russia Dialogue knowledge graph")
+    p = _Parser(prog="kg", description="China–Russia Dialogue knowledge graph")
     sub = p.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         command.register(sub)
