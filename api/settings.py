@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     query_long_workers: int = Field(2, ge=0, le=64, description="SPARQL queries that may run longer than "
                                                                 "QUERY_LONG_AFTER at once; another is stopped then")
     query_long_after: float = Field(0.5, gt=0, description="Seconds after which a SPARQL query counts as long")
-    query_memory: float = Field(1024, gt=0, description="Memory in MB one SPARQL query may take beyond the graph; "
+    query_memory: float = Field(512, gt=0, description="Memory in MB one SPARQL query may take beyond the graph; "
                                                         "past it the query is stopped")
     query_depth: int = Field(64, gt=0, le=1000, description="Deepest nesting of brackets and operators a SPARQL "
                                                             "request may have")
