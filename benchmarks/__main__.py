@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .build import measure_build
+from .build import measure_build, measure_build_peak
 from .hostile import hostile_load
 from .http import load
 from .mirror import measure_mirror
@@ -19,8 +19,9 @@ def _main(argv: list[str]) -> None:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description="one benchmark step, as JSON")
     sub = p.add_subparsers(dest="kind", required=True)
     sub.add_parser("build").add_argument("path")
+    sub.add_parser("build-peak").add_argument("path")
     q = sub.add_parser("query")
-    q.add_argument("engine", choices=["disk", "memory", "rdflib", "http", "http-cached"])
+    q.add_argument("engine", choices=["disk", "memory", "workers", "rdflib", "http", "http-cached"])
     q.add_argument("target", help="store directory, or SPARQL endpoint URL for http")
     q.add_argument("--runs", type=int, default=200)
     q.add_argument("--seconds", type=float, default=3.0)
@@ -40,6 +41,8 @@ def _main(argv: list[str]) -> None:
     a = p.parse_args(argv)
     if a.kind == "build":
         out = measure_build(a.path)
+    elif a.kind == "build-peak":
+        out = measure_build_peak(a.path)
     elif a.kind == "query":
         out = measure_queries(a.engine, a.target, runs=a.runs, seconds=a.seconds,
                               names=tuple(n for n in a.queries.split(",") if n))

@@ -259,7 +259,7 @@ class QueryWorkers:
     """
 
     def __init__(self, *, workers: int = 4, long_workers: int = 2, backlog: int | None = None,
-                 timeout: float = 10.0, memory_mb: float = 1024.0, long_after: float = 0.5, niceness: int = 10):
+                 timeout: float = 10.0, memory_mb: float = 1024.0, long_after: float = 0.5, niceness: int = 0):
         self.workers, self.long_workers = workers, long_workers
         self.backlog = 8 * workers if backlog is None else backlog
         self.timeout, self.memory_mb, self.long_after, self.niceness = timeout, memory_mb, long_after, niceness

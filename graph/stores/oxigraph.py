@@ -15,13 +15,28 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .base import ContentCheck, DamagedStoreError, GraphStore, MissingStoreError, QuadCounter
 
-__all__ = ["OxigraphStore"]
+__all__ = ["OxigraphStore", "batched"]
+
+#: Quads written to a new generation at a time.
+BATCH = 100_000
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of at most ``size`` items, in order.
+
+    >>> list(batched(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 class OxigraphStore(GraphStore):
@@ -134,7 +149,9 @@ class OxigraphStore(GraphStore):
             try:
                 st = ox.Store(str(gen))
                 counter = QuadCounter()
-                st.bulk_extend(counter.count(quads))
+                for batch in batched(counter.count(quads), BATCH):
+                    # bulk_extend holds all it is given at once: batches keep a build's memory flat
+                    st.bulk_extend(batch)
                 st.flush()
                 count = len(st)
                 del st
