@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     query_long_workers: int = Field(2, ge=0, le=64, description="SPARQL queries that may run longer than "
                                                                 "QUERY_LONG_AFTER at once; another is stopped then")
     query_long_after: float = Field(0.5, gt=0, description="Seconds after which a SPARQL query counts as long")
+    query_backlog: int | None = Field(None, ge=0, description="SPARQL queries that may wait for a worker (default: "
+                                                              "eight times QUERY_WORKERS); more are refused as busy")
     query_memory: float = Field(512, gt=0, description="Memory in MB one SPARQL query may take beyond the graph; "
                                                         "past it the query is stopped")
     query_depth: int = Field(64, gt=0, le=1000, description="Deepest nesting of brackets and operators a SPARQL "

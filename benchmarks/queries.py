@@ -99,7 +99,7 @@ def measure_queries(engine: str, target: str, *, runs: int = 200, seconds: float
         from graph.stores.oxigraph import OxigraphStore
 
         mem = MemoryStore(origin=OxigraphStore(target, create=False))
-        pool = QueryWorkers(workers=1, long_workers=1, timeout=60)
+        pool = QueryWorkers(workers=1, long_workers=1, timeout=60, spare=False)
         pool.use(image_source(mem, _tempfile.mkdtemp(), generation=1), generation=1)
 
         def ask(text: str) -> int:

@@ -50,7 +50,7 @@ def cmd_query(args) -> int:
     len(store)  # a missing or damaged store is reported before a worker starts
     location = store.location
     pool = QueryWorkers(workers=1, long_workers=0, long_after=float("inf"), timeout=timeout,
-                        memory_mb=settings.query_memory)
+                        memory_mb=settings.query_memory, spare=False)
     try:
         pool.use(location_source(location, settings.store_options(), sandbox=backend_for(location) != "sparql"))
         job = QueryJob(render(text), accept=_ACCEPT, result_limit=sys.maxsize, max_depth=settings.query_depth)

@@ -76,6 +76,8 @@ class SparqlEndpoint:
         Queries that may run longer than ``long_after`` at once.
     long_after : float
         Seconds after which a query counts as long.
+    backlog : int, optional
+        Queries that may wait for a worker (default: eight times ``workers``).
     memory_mb : float
         Memory one query may take beyond the graph.
     max_depth : int
@@ -85,14 +87,14 @@ class SparqlEndpoint:
     """
 
     def __init__(self, store, *, timeout: float = 10.0, result_limit: int = 100_000, workers: int = 4,
-                 long_workers: int = 2, long_after: float = 0.5, memory_mb: float = 1024.0,
-                 max_depth: int = MAX_DEPTH, cache_entries: int = 512):
+                 long_workers: int = 2, long_after: float = 0.5, backlog: int | None = None,
+                 memory_mb: float = 1024.0, max_depth: int = MAX_DEPTH, cache_entries: int = 512):
         self.store = store
         self.timeout = timeout
         self.result_limit = result_limit
         self.max_depth = max_depth
         self._workers = QueryWorkers(workers=workers, long_workers=long_workers, long_after=long_after,
-                                     timeout=timeout, memory_mb=memory_mb)
+                                     backlog=backlog, timeout=timeout, memory_mb=memory_mb)
         self._images = tempfile.TemporaryDirectory(prefix="kg-images-")
         self._updates = ThreadPoolExecutor(1, thread_name_prefix="kg-update")
         self._generation_lock = threading.Lock()

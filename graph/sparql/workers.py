@@ -116,9 +116,10 @@ class _Config:
 class _Zygote:
     """The process that holds one generation of the graph and forks workers from it."""
 
-    def __init__(self, config: _Config):
-        self.config = config
-        self.generation = config.source.generation
+    def __init__(self):
+        """Start the process; it imports and warms up, then waits for ``load``."""
+        self.config: _Config | None = None
+        self.generation = None
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # Without a backtrace: an engine that hits the memory cap says so in one line.
         env = {**os.environ, "RUST_BACKTRACE": "0"}
@@ -133,8 +134,16 @@ class _Zygote:
         self._fork_lock = threading.Lock()
         self._exits: dict[int, int] = {}
         self._exited = threading.Condition()
-        self.ctrl.sendall(pickle.dumps(config))
         threading.Thread(target=self._read, name=f"kg-zygote-{self.proc.pid}", daemon=True).start()
+
+    def load(self, config: _Config) -> None:
+        """Give it the graph to hold (once); ``ready`` is set when it has loaded it."""
+        self.config, self.generation = config, config.source.generation
+        try:
+            self.ctrl.sendall(pickle.dumps(config))
+        except OSError:
+            self.failure = "the query engine's process ended"
+            self.ready.set()
 
     def _read(self) -> None:
         while True:
@@ -199,6 +208,10 @@ class _Zygote:
     def kill(self) -> None:
         self.proc.kill()  # its workers die with it
         self.proc.wait()
+        try:
+            self.ctrl.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.ctrl.close()
 
 
@@ -256,19 +269,25 @@ class QueryWorkers:
     niceness : int
         How much lower the workers' CPU priority is than the service's; a long
         query's worker drops to the lowest priority (and is replaced after it).
+    spare : bool
+        Keep a zygote warm for the next graph (a service whose graph changes), so
+        that queries after a rebuild or an update wait only for the graph to load.
     """
 
     def __init__(self, *, workers: int = 4, long_workers: int = 2, backlog: int | None = None,
-                 timeout: float = 10.0, memory_mb: float = 1024.0, long_after: float = 0.5, niceness: int = 0):
+                 timeout: float = 10.0, memory_mb: float = 1024.0, long_after: float = 0.5, niceness: int = 0,
+                 spare: bool = True):
         self.workers, self.long_workers = workers, long_workers
         self.backlog = 8 * workers if backlog is None else backlog
         self.timeout, self.memory_mb, self.long_after, self.niceness = timeout, memory_mb, long_after, niceness
+        self.spare = spare
         self._lock = threading.Condition()
         self._queue: deque[_Waiting] = deque()
         self._short = 0  # queries running in their first long_after seconds
         self._long = 0  # queries running longer
         self._charges: dict[str, tuple[float, float]] = {}  # client: (worker seconds, when)
         self._zygote: _Zygote | None = None
+        self._spare: _Zygote | None = None
         self._wanted: object = None
         self._closed = False
         self._threads = [threading.Thread(target=self._slot, name=f"kg-query-{i}", daemon=True)
@@ -287,6 +306,15 @@ class QueryWorkers:
         threading.Thread(target=self._start_zygote, args=(source, generation), name="kg-zygote-start",
                          daemon=True).start()
 
+    def _keep_spare(self) -> None:
+        """Start the zygote the next graph will go to, so that it is warm by then."""
+        spare = _Zygote()
+        with self._lock:
+            if self._closed or self._spare is not None:
+                spare.kill()
+                return
+            self._spare = spare
+
     @property
     def generation(self) -> object:
         """The generation most recently asked for (``use``)."""
@@ -298,7 +326,13 @@ class QueryWorkers:
         except Exception as exc:  # the image could not be written; queries say so
             log.warning("could not prepare the graph for the query workers: %s", exc)
             src = GraphSource(image="", generation=generation)
-        zygote = _Zygote(_Config(src, self.memory_mb, self.niceness))
+        with self._lock:
+            zygote, self._spare = self._spare, None
+        if zygote is None or zygote.proc.poll() is not None:
+            zygote = _Zygote()
+        zygote.load(_Config(src, self.memory_mb, self.niceness))
+        if self.spare:
+            self._keep_spare()
         zygote.ready.wait(_ZYGOTE_START)
         if src.image:
             Path(src.image).unlink(missing_ok=True)
@@ -331,13 +365,14 @@ class QueryWorkers:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            zygote, self._zygote = self._zygote, None
+            zygotes = [z for z in (self._zygote, self._spare) if z is not None]
+            self._zygote = self._spare = None
             waiting = list(self._queue)
             self._queue.clear()
             self._lock.notify_all()
         for w in waiting:
             w.future.set_exception(EngineCrashed("the service is shutting down"))
-        if zygote is not None:
+        for zygote in zygotes:
             zygote.kill()
 
     def _charge(self, client: str, now: float, seconds: float = 0.0) -> float:
@@ -562,10 +597,15 @@ def _zygote(ctrl_fd: int) -> None:
     def tell(*message) -> None:
         ctrl.send(pickle.dumps(message))
 
-    config: _Config = pickle.loads(ctrl.recv(1 << 20))
+    # Warm first, then wait for the graph: a zygote started ahead of need (the pool keeps
+    # a spare) takes a new graph in the time it takes to load it.
+    _warm()
+    data = ctrl.recv(1 << 20)
+    if not data:
+        return
+    config: _Config = pickle.loads(data)
     try:
         store = _open(config.source)
-        _warm()
     except Exception as exc:  # noqa: BLE001 -- reported to the service, which says it in one line
         tell("failed", str(exc) or type(exc).__name__)
         return

@@ -54,7 +54,7 @@ def strict_store(store, tmp_path_factory):
 def strict(strict_store):
     """A service with tight limits and an admin token, over its own copy of the graph."""
     settings = Settings(store=strict_store.location, result_limit=100, body_limit=4000, admin_token=TOKEN,
-                        query_timeout=0.4, query_workers=1)
+                        query_timeout=0.4, query_workers=1, query_backlog=1)
     with live_service(settings) as url:
         yield url + "/sparql"
 
