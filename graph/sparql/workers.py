@@ -122,7 +122,8 @@ class _Zygote:
         self.generation = None
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # Without a backtrace: an engine that hits the memory cap says so in one line.
-        env = {**os.environ, "RUST_BACKTRACE": "0"}
+        # Few malloc arenas: each thread's arena reserves address space the cap would count.
+        env = {**os.environ, "RUST_BACKTRACE": "0", "MALLOC_ARENA_MAX": "2"}
         self.proc = subprocess.Popen([sys.executable, "-m", "graph.sparql.workers", str(theirs.fileno())],
                                      pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env,
                                      cwd=str(Path(__file__).resolve().parents[2]))
@@ -556,14 +557,15 @@ def _serve(conn: Connection, store, config: _Config) -> None:
     sandbox.die_with_parent()
     if config.source.sandbox:
         sandbox.no_network()
-    sandbox.lower_priority(config.niceness)
-    sandbox.limit_memory(config.memory_mb)
     failure = None
-    if callable(store):
+    if callable(store):  # opened before the cap: the store's own threads and caches are not the query's
         try:
             store = store()
+            len(store)
         except Exception as exc:  # noqa: BLE001 -- every query is told why
             failure = StoreUnavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    sandbox.lower_priority(config.niceness)
+    sandbox.limit_memory(config.memory_mb)
     while True:
         try:
             job = conn.recv()
