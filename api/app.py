@@ -53,9 +53,14 @@ def create_app(settings: Settings | None = None, *, store=None) -> FastAPI:
         served = serving_store(origin)
         app.state.store = served
         app.state.endpoint = SparqlEndpoint(served, timeout=settings.query_timeout,
-                                            result_limit=settings.result_limit, workers=settings.query_workers)
+                                            result_limit=settings.result_limit, workers=settings.query_workers,
+                                            long_workers=settings.query_long_workers,
+                                            long_after=settings.query_long_after, backlog=settings.query_backlog,
+                                            memory_mb=settings.query_memory,
+                                            max_depth=settings.query_depth)
         log.info("serving %s (%d statements)", settings.store, len(served))
         yield
+        app.state.endpoint.close()
         close_cypher_runner(app)
 
     app = FastAPI(title="China–Russia Dialogue knowledge graph",

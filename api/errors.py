@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 
 
 _STATUS = {
-    ep.MalformedQuery: 400, ep.QueryFailed: 400, ep.ResultTooLarge: 400, ep.QueryRefused: 403,
-    ep.UpdateForbidden: 403, ep.NotAcceptable: 406, ep.QueryTimeout: 503, ep.EndpointBusy: 503,
+    ep.MalformedQuery: 400, ep.QueryFailed: 400, ep.ResultTooLarge: 400, ep.QueryTooDeep: 400, ep.EngineCrashed: 400,
+    ep.QueryRefused: 403, ep.UpdateForbidden: 403, ep.NotAcceptable: 406, ep.QueryTimeout: 503, ep.OverMemory: 503,
+    ep.EndpointBusy: 503, ep.StoreUnavailable: 503,
 }
 
 

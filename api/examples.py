@@ -12,7 +12,8 @@ from graph.sparql.named import render
 from .downloads import TABLE_CONTENT
 from .models import ErrorBody, ValidationErrorBody
 
-__all__ = ["ok", "ok_list", "export_response", "PERSON_PAGE", "PERSON_DETAIL", "MEETING_PAGE", "EVENT_PAGE", "EVENT_DETAIL",
+__all__ = ["ok", "ok_list", "errors", "export_response", "PERSON_PAGE", "PERSON_DETAIL", "MEETING_PAGE", "EVENT_PAGE",
+           "EVENT_DETAIL",
            "ORGANIZATION_DETAIL", "WORK_PAGE", "STATS", "SPARQL_QUERY", "SPARQL_RESPONSES", "SPARQL_POST_BODY",
            "NODE_RESPONSES", "EVENT_ID"]
 
@@ -39,24 +40,25 @@ SPARQL_QUERY = render("""SELECT ?date ?title WHERE {
 } ORDER BY ?date""")
 
 
-def _error_responses(*codes: int) -> dict:
-    errors = _DATA["errors"]
-    return {c: {"model": ErrorBody, "description": errors[str(c)]["description"],
-                "content": {"application/json": {"example": errors[str(c)]["example"]}}} for c in codes}
+def errors(*codes: int) -> dict:
+    """``responses=`` entries for these error statuses, with their example bodies."""
+    known = _DATA["errors"]
+    return {c: {"model": ErrorBody, "description": known[str(c)]["description"],
+                "content": {"application/json": {"example": known[str(c)]["example"]}}} for c in codes}
 
 
-def ok(example: dict, *errors: int) -> dict:
+def ok(example: dict, *codes: int) -> dict:
     """``responses=`` for a JSON endpoint: its example, and the errors it can give."""
     out = {200: {"content": {"application/json": {"example": example}}},
            422: {"model": ValidationErrorBody, "description": "Parameters that are not valid"}}
-    out.update(_error_responses(*errors))
+    out.update(errors(*codes))
     return out
 
 
-def ok_list(example, *errors: int) -> dict:
+def ok_list(example, *codes: int) -> dict:
     """``responses=`` for a list endpoint: its JSON example, the CSV and XLSX it also
     answers (``format=`` or ``Accept``), and the errors it can give (406 among them)."""
-    out = ok(example, *errors, 406)
+    out = ok(example, *codes, 406)
     out[200]["content"].update(TABLE_CONTENT)
     out[200]["description"] = "The list as JSON (one page), CSV or XLSX (every item unless `limit` is given)"
     return out
@@ -78,7 +80,7 @@ SPARQL_RESPONSES = {
                                                            '"Wang Yi"@en .'},
                       "application/ld+json": _JSONLD}},
     204: {"description": "The update was applied"},
-    **_error_responses(400, 403, 406, 413, 503),
+    **errors(400, 403, 406, 413, 503),
 }
 
 _UPDATE = f'INSERT DATA {{ GRAPH <urn:x-notes> {{ {_WANG_YI} skos:note "…"@en }} }}'
@@ -97,7 +99,7 @@ NODE_RESPONSES = {
           "content": {"text/turtle": {"example": f'{_WANG_YI} a crd:Person ;\n  skos:prefLabel "Wang Yi"@en, "王毅"@zh .'},
                       "text/html": {"example": "<!doctype html><html>…<h1>Wang Yi</h1>…</html>"},
                       "application/ld+json": _JSONLD}},
-    **_error_responses(404, 406),
+    **errors(404, 406),
 }
 
 

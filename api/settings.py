@@ -19,8 +19,22 @@ class Settings(BaseSettings):
     query_timeout: float = Field(10.0, gt=0, description="Seconds a SPARQL query may run")
     result_limit: int = Field(100_000, gt=0, description="Most result rows (or triples) one query may return")
     body_limit: int = Field(1_000_000, gt=0, description="Largest request body accepted, in bytes")
+    build_max_loss: float = Field(0.10, ge=0, le=1, description="Share of its chronicle events or statements a "
+                                                                "report's graph may lose in a rebuild (kg build "
+                                                                "refuses more unless --force)")
     admin_token: str = Field("", description="Bearer token that allows SPARQL Update; empty refuses all updates")
-    query_workers: int = Field(4, gt=0, le=64, description="SPARQL queries the service runs at once")
+    query_workers: int = Field(4, gt=0, le=64, description="SPARQL queries the service runs at once in their first "
+                                                           "QUERY_LONG_AFTER seconds, each in a worker process of "
+                                                           "its own")
+    query_long_workers: int = Field(2, ge=0, le=64, description="SPARQL queries that may run longer than "
+                                                                "QUERY_LONG_AFTER at once; another is stopped then")
+    query_long_after: float = Field(0.5, gt=0, description="Seconds after which a SPARQL query counts as long")
+    query_backlog: int | None = Field(None, ge=0, description="SPARQL queries that may wait for a worker (default: "
+                                                              "eight times QUERY_WORKERS); more are refused as busy")
+    query_memory: float = Field(512, gt=0, description="Memory in MB one SPARQL query may take beyond the graph; "
+                                                        "past it the query is stopped")
+    query_depth: int = Field(64, gt=0, le=1000, description="Deepest nesting of brackets and operators a SPARQL "
+                                                            "request may have")
     sparql_query_url: str = Field("", description="Query endpoint of a SPARQL store (default: STORE/query)")
     sparql_update_url: str = Field("", description="Update endpoint of a SPARQL store (default: STORE/update)")
     sparql_store_url: str = Field("", description="Graph Store Protocol endpoint of a SPARQL store "

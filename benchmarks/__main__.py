@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from .build import measure_build
+from .build import measure_build, measure_build_peak
+from .hostile import hostile_load
 from .http import load
 from .mirror import measure_mirror
 from .queries import QUERIES, measure_queries
@@ -18,8 +19,9 @@ def _main(argv: list[str]) -> None:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description="one benchmark step, as JSON")
     sub = p.add_subparsers(dest="kind", required=True)
     sub.add_parser("build").add_argument("path")
+    sub.add_parser("build-peak").add_argument("path")
     q = sub.add_parser("query")
-    q.add_argument("engine", choices=["disk", "memory", "rdflib", "http", "http-cached"])
+    q.add_argument("engine", choices=["disk", "memory", "workers", "rdflib", "http", "http-cached"])
     q.add_argument("target", help="store directory, or SPARQL endpoint URL for http")
     q.add_argument("--runs", type=int, default=200)
     q.add_argument("--seconds", type=float, default=3.0)
@@ -30,15 +32,26 @@ def _main(argv: list[str]) -> None:
     ld.add_argument("--seconds", type=float, default=5.0)
     ld.add_argument("--accept", default="application/json")
     sub.add_parser("mirror").add_argument("store")
+    h = sub.add_parser("hostile-load", help="hostile load on a kg serve URL")
+    h.add_argument("url")
+    h.add_argument("--seconds", type=float, default=30.0)
+    h.add_argument("--clients", type=int, default=50)
+    h.add_argument("--runaway", type=int, default=5)
+    h.add_argument("--people", default="", help="person ids, separated by commas")
     a = p.parse_args(argv)
     if a.kind == "build":
         out = measure_build(a.path)
+    elif a.kind == "build-peak":
+        out = measure_build_peak(a.path)
     elif a.kind == "query":
         out = measure_queries(a.engine, a.target, runs=a.runs, seconds=a.seconds,
                               names=tuple(n for n in a.queries.split(",") if n))
     elif a.kind == "load":
         urls = [u for arg in a.url for u in (Path(arg[1:]).read_text().split() if arg.startswith("@") else [arg])]
         out = load(urls, concurrency=a.concurrency, seconds=a.seconds, accept=a.accept)
+    elif a.kind == "hostile-load":
+        out = hostile_load(a.url, [p for p in a.people.split(",") if p], seconds=a.seconds, clients=a.clients,
+                           runaway=a.runaway)
     else:
         out = measure_mirror(a.store)
     print(json.dumps(out, ensure_ascii=False))

@@ -24,7 +24,8 @@ QUERY_TITLES = {"bench_who_met_whom": "who-met-whom", "bench_who_met_whom_flat":
 # rdflib spends more than ten minutes on one run of the one-pattern form.
 RDFLIB_SKIP = frozenset({"bench_who_met_whom_flat"})
 ENGINES = {"rdflib": "rdflib Graph, in memory", "disk": "Oxigraph on disk, in-process",
-           "memory": "Oxigraph in memory, in-process", "sparql": "/sparql (kg serve), HTTP",
+           "memory": "Oxigraph in memory, in-process", "workers": "in a query worker (no HTTP)",
+           "sparql": "/sparql (kg serve), HTTP",
            "sparql-cached": "/sparql, same text again", "oxigraph-server": "Oxigraph server, HTTP"}
 
 
@@ -59,7 +60,8 @@ def measure_queries(engine: str, target: str, *, runs: int = 200, seconds: float
     """Time each query on one engine: p50 and p99 in ms, the number of runs and of rows.
 
     ``engine`` is ``disk`` or ``memory`` (``target`` a store directory, queried in this
-    process), ``rdflib`` (the store's Turtle export in an rdflib ``Graph``; a few runs,
+    process), ``workers`` (the same graph in memory, asked through a query worker
+    process as the service asks it, without HTTP), ``rdflib`` (the store's Turtle export in an rdflib ``Graph``; a few runs,
     it is slow), or ``http``/``http-cached`` (``target`` a SPARQL endpoint URL, asked by
     GET; ``http`` makes each text unique with a comment so no cache can answer it).
     """
@@ -87,6 +89,22 @@ def measure_queries(engine: str, target: str, *, runs: int = 200, seconds: float
 
         def ask(text: str) -> int:
             return len(list(st.query(text)))
+        warmup = 2
+    elif engine == "workers":
+        import tempfile as _tempfile
+
+        from graph.sparql.execute import QueryJob
+        from graph.sparql.workers import QueryWorkers, image_source
+        from graph.stores.memory import MemoryStore
+        from graph.stores.oxigraph import OxigraphStore
+
+        mem = MemoryStore(origin=OxigraphStore(target, create=False))
+        pool = QueryWorkers(workers=1, long_workers=1, timeout=60, spare=False)
+        pool.use(image_source(mem, _tempfile.mkdtemp(), generation=1), generation=1)
+
+        def ask(text: str) -> int:
+            body, _, _ = pool.submit(QueryJob(text, accept=SPARQL_JSON)).result()
+            return len(json.loads(body)["results"]["bindings"])
         warmup = 2
     elif engine in ("http", "http-cached"):
         client = HttpClient(target)
@@ -118,7 +136,7 @@ def query_table(store: str, *, runs: int = 200, seconds: float = 3.0, names: tup
     processes of their own."""
     opts = ["--runs", str(runs), "--seconds", str(seconds), "--queries", ",".join(names)]
     rows = {}
-    for engine in ("rdflib", "disk", "memory"):
+    for engine in ("rdflib", "disk", "memory", "workers"):
         rows[engine] = run_isolated("query", engine, store, *opts)
     with kg_service(store) as svc:
         rows["sparql"] = run_isolated("query", "http", svc.url + "/sparql", *opts)
@@ -160,7 +178,25 @@ def format_query(table: dict) -> str:
     lines.append("answers: " + ("DIFFER between engines: " + "; ".join(diff) if diff else
                                 "same number of rows on every engine (" +
                                 ", ".join(f"{next(iter(c))}" for c in counts.values() if c) + ")"))
+    overhead = worker_overhead(table)
+    if overhead:
+        lines.append("the query workers add, p50 per query: " + ", ".join(
+            f"{QUERY_TITLES.get(n, n)} {_ms(v)} ms" for n, v in overhead.items()) +
+            " (checks, the trip to the worker process and back, the answer written there)")
     return "\n".join(lines)
+
+
+def worker_overhead(table: dict) -> dict[str, float]:
+    """What running in a query worker adds to a query, p50 in ms: the worker's figure
+    less the same engine's in-process one.
+
+    >>> worker_overhead({"engines": {"memory": {"q": {"p50_ms": 3.0}}, "workers": {"q": {"p50_ms": 3.5}}}})
+    {'q': 0.5}
+    """
+    eng = table.get("engines", {})
+    mem, work = eng.get("memory", {}), eng.get("workers", {})
+    return {n: round(work[n]["p50_ms"] - mem[n]["p50_ms"], 3) for n in work
+            if isinstance(work.get(n), dict) and isinstance(mem.get(n), dict)}
 
 
 def _ms(v: float) -> str:

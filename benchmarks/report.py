@@ -14,14 +14,14 @@ from pathlib import Path
 
 __all__ = ["SECTIONS", "run", "targets", "format_targets", "machine"]
 
-SECTIONS = ("build", "query", "serve", "mirror", "pages")
+SECTIONS = ("build", "query", "serve", "hostile", "mirror", "pages")
 
 
 def run(sections: list[str], scales: list[int], *, store: str | None = None, seconds: float = 5.0,
         concurrency: int = 8, as_json: bool = False) -> list[str]:
     """Measure ``sections`` and print them (or, with ``as_json``, print all figures as
     JSON at the end); the sections that could not be measured."""
-    from . import build, mirror, pages, queries, serve
+    from . import build, hostile, mirror, pages, queries, serve
 
     show = (lambda *a: None) if as_json else _print
     show(machine())
@@ -41,7 +41,7 @@ def run(sections: list[str], scales: list[int], *, store: str | None = None, sec
     if "build" in sections:
         section("build", "build (report → store + Turtle export), seconds per stage",
                 lambda: build.build_table(scales), build.format_build)
-    if any(s in sections for s in ("query", "serve", "mirror", "pages")):
+    if any(s in sections for s in ("query", "serve", "hostile", "mirror", "pages")):
         with _built(store) as location:
             if "query" in sections:
                 section("query", "query, ms: p50 / p99 (HTTP: GET with the query in the URL; uncached unless said)",
@@ -51,6 +51,10 @@ def run(sections: list[str], scales: list[int], *, store: str | None = None, sec
                                  f"({seconds:g} s each)",
                         lambda: serve.serve_table(location, seconds=seconds, concurrency=concurrency),
                         serve.format_serve)
+            if "hostile" in sections:
+                section("hostile", f"hostile: kg serve under 50 clients on loopback for {6 * seconds:g} s, 5 of them "
+                                   "sending runaway queries without pause",
+                        lambda: hostile.hostile_table(location, seconds=6 * seconds), hostile.format_hostile)
             if "pages" in sections:
                 section("pages", "pages: server time of each page (sequential, loopback) and the network views "
                                  "in headless Chromium at 1280×800",
@@ -156,6 +160,14 @@ def targets(figures: dict) -> list[tuple[str, str, str, bool | None]]:
             slow = max(pages["browser"], key=lambda r: r["median_s"])
             out.append(("pages", "views fitted ≤ 1.5 s (median)", f"{slow['median_s']:.2f} s ({slow['view']})",
                         slow["median_s"] <= 1.5 and not any(r["outside"] for r in pages["browser"])))
+    hostile = figures.get("hostile")
+    if isinstance(hostile, dict) and "normal" in hostile:
+        n = hostile["normal"]
+        out.append(("hostile load", "normal p99 < 1 s", f"{n['p99_ms']:.0f} ms", n["p99_ms"] < 1000 and not n["failed"]))
+        out.append(("hostile load", "memory under the cap", f"{hostile['rss_peak_mb']} of {hostile['memory_cap_mb']} MB",
+                    hostile["rss_peak_mb"] <= hostile["memory_cap_mb"]))
+        out.append(("hostile load", "CPU idle within the time limit", f"{hostile['seconds_to_idle']:.1f} s",
+                    hostile["seconds_to_idle"] <= hostile["time_limit_s"]))
     return out
 
 

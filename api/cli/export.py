@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import EXIT_USAGE, fail, store_of
+from .common import EXIT_USAGE, fail, replacing, store_of
 
 
 def register(subparsers) -> None:
@@ -22,9 +22,10 @@ def cmd_export(args) -> int:
         return fail(f"unknown format {args.format!r}; choose one of: {', '.join(sorted(FORMATS))}", EXIT_USAGE)
     store = store_of(args)
     out = Path(args.out)
-    tmp = out.with_name(out.name + ".tmp")
-    with open(tmp, "wb") as fh:
+    if not out.parent.is_dir():
+        return fail(f"no such directory for --out: {out.parent}", EXIT_USAGE)
+    len(store)  # a missing or damaged store is reported before a file is made
+    with replacing(out) as fh:
         n = export(store, args.format, fh)
-    tmp.replace(out)
     print(f"wrote {n} statements to {out} ({args.format})")
     return 0

@@ -9,7 +9,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from .common import EXIT_INPUT, EXIT_USAGE, fail, store_of
+from .common import EXIT_INPUT, EXIT_USAGE, fail, replacing, store_of
 
 VIEWS = ("sco", "brics", "person", "organization", "met")
 FORMATS = ("html", "png", "svg", "graphml", "gexf")
@@ -47,9 +47,8 @@ def cmd_viz(args) -> int:
         body = render(G, size_by=args.size, picture=v.picture, file=out.stem).encode("utf-8")
     else:
         body = export.write(G, fmt, picture=v.picture)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(body)
-    tmp.replace(out)
+    with replacing(out) as fh:
+        fh.write(body)
     print(f"wrote {G.graph.get('title', args.view)}: {G.number_of_nodes()} nodes, {G.number_of_edges()} links "
           f"to {out} ({fmt})")
     return 0

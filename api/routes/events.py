@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -12,16 +11,16 @@ from graph.analyses import events
 from .. import examples
 from ..deps import ListFormatDep, PagingDep, StoreDep, strict_query
 from ..downloads import listing
-from ..models import EventDetail, EventPage
+from ..models import Day, EventDetail, EventPage
 
 router = APIRouter(tags=["events"], dependencies=[Depends(strict_query)])
 
 
 @router.get("/events", response_model=EventPage, responses=examples.ok_list(examples.EVENT_PAGE, 404))
 def find_events(store: StoreDep, paging: PagingDep, fmt: ListFormatDep,
-                since: Annotated[dt.date | None, Query(alias="from", description="First day (inclusive)",
+                since: Annotated[Day | None, Query(alias="from", description="First day (inclusive)",
                                                        examples=["2020-09-01"])] = None,
-                until: Annotated[dt.date | None, Query(alias="to", description="Last day (inclusive)",
+                until: Annotated[Day | None, Query(alias="to", description="Last day (inclusive)",
                                                        examples=["2020-09-30"])] = None,
                 type: Annotated[list[str] | None, Query(max_length=40, description="PLOVER type: CONSULT, AGREE, "
                                                         "COOPERATE, SUPPORT … (repeat for any of several)",

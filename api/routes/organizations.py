@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -12,7 +11,7 @@ from graph.analyses import agreements, organizations
 from .. import examples
 from ..deps import ListFormatDep, PagingDep, StoreDep, strict_query
 from ..downloads import listing
-from ..models import AgreementPage, OrganizationDetail, WorkPage
+from ..models import AgreementPage, Day, OrganizationDetail, WorkPage
 
 router = APIRouter(tags=["organizations"], dependencies=[Depends(strict_query)])
 
@@ -26,9 +25,9 @@ def get_organization(id: Annotated[str, Path(description="Organization id", exam
 
 @router.get("/agreements", response_model=AgreementPage, responses=examples.ok_list(examples.AGREEMENT_PAGE, 404))
 def list_agreements(store: StoreDep, paging: PagingDep, fmt: ListFormatDep,
-                    since: Annotated[dt.date | None, Query(alias="from", description="Signed on or after this day",
+                    since: Annotated[Day | None, Query(alias="from", description="Signed on or after this day",
                                                            examples=["2020-04-01"])] = None,
-                    until: Annotated[dt.date | None, Query(alias="to", description="Signed on or before this day",
+                    until: Annotated[Day | None, Query(alias="to", description="Signed on or before this day",
                                                            examples=["2021-03-31"])] = None,
                     party: Annotated[list[str] | None, Query(max_length=200, description="Id of a state or "
                                                              "organization party to it; repeated, every one is a "

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -13,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from graph.analyses.meetings import MEETING_TYPES
 
 from ..deps import StoreDep
+from ..models import Day
 from ..pages import profile
 from .viz import framework_choices
 
@@ -56,8 +56,8 @@ def timeline_page(store: StoreDep,
                   framework: Annotated[str | None, Query(description="Framework id or code", examples=["sco"])]
                   = None,
                   type: Annotated[str | None, Query(description="A meeting type: " + ", ".join(MEETING_TYPES))] = None,
-                  since: Annotated[dt.date | None, Query(alias="from", description="First day")] = None,
-                  until: Annotated[dt.date | None, Query(alias="to", description="Last day")] = None):
+                  since: Annotated[Day | None, Query(alias="from", description="First day")] = None,
+                  until: Annotated[Day | None, Query(alias="to", description="Last day")] = None):
     """Who met whom, month by month: filter by person, state, framework, type, period."""
     return HTMLResponse(profile.timeline_page(store, person=person or None, country=country or None,
                                               framework=framework or None, type=type or None, since=since,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -12,13 +11,13 @@ from graph.analyses import meetings, people
 from .. import examples
 from ..deps import ListFormatDep, PagingDep, StoreDep, strict_query
 from ..downloads import listing
-from ..models import MeetingPage, PersonDetail, PersonPage
+from ..models import Day, MeetingPage, PersonDetail, PersonPage
 
 router = APIRouter(tags=["persons"], dependencies=[Depends(strict_query)])
 
 PersonId = Annotated[str, Path(description="Person id (local name of the IRI)", examples=["wang-yi"])]
-Since = Annotated[dt.date | None, Query(alias="from", description="First day (inclusive)", examples=["2020-06-01"])]
-Until = Annotated[dt.date | None, Query(alias="to", description="Last day (inclusive)", examples=["2020-12-31"])]
+Since = Annotated[Day | None, Query(alias="from", description="First day (inclusive)", examples=["2020-06-01"])]
+Until = Annotated[Day | None, Query(alias="to", description="Last day (inclusive)", examples=["2020-12-31"])]
 Framework = Annotated[list[str] | None, Query(description="Framework id or code: sco, BRICS, RIC … (repeat for any of "
                                                           "several)", examples=[["RIC"]])]
 MeetingType = Annotated[list[Literal[meetings.MEETING_TYPES]] | None,

@@ -111,7 +111,7 @@ async def _answer(call: SparqlCall, request: Request, endpoint, settings, admin:
     else:
         answer = await endpoint.run(call.text, accept=request.headers.get("accept"), formats=call.formats,
                                     default_graphs=call.default_graphs, named_graphs=call.named_graphs, admin=admin,
-                                    update=call.update)
+                                    update=call.update, client=request.client.host if request.client else "")
     if answer is None:
         return Response(status_code=204)
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
@@ -124,7 +124,7 @@ async def sparql_query(call: GetCall, request: Request, endpoint: EndpointDep, s
     return await _answer(call, request, endpoint, settings, admin)
 
 
-@router.post("/sparql", response_class=Response, responses=examples.SPARQL_RESPONSES,
+@router.post("/sparql", response_class=Response, responses={**examples.SPARQL_RESPONSES, **examples.errors(415)},
              openapi_extra=examples.SPARQL_POST_BODY)
 async def sparql_post(call: PostCall, request: Request, endpoint: EndpointDep, settings: SettingsDep,
                       admin: AdminDep):

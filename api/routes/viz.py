@@ -8,7 +8,6 @@ report's period; empty for an open bound), ``show`` (kinds of node), ``role``
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
@@ -21,16 +20,18 @@ from graph.networks import graphs as networks
 from graph.networks import render as viz
 from graph.networks import views
 
+from .. import examples
 from ..deps import StoreDep
+from ..models import Day
 
 router = APIRouter(tags=["views"])
 
 STATIC = "/static"
 
-Since = Annotated[dt.date | Literal[""] | None,
+Since = Annotated[Day | Literal[""] | None,
                   Query(alias="from", description="First day (inclusive; default: the report's period's first; "
                                                   "empty: no bound)", examples=["2020-09-01"])]
-Until = Annotated[dt.date | Literal[""] | None,
+Until = Annotated[Day | Literal[""] | None,
                   Query(alias="to", description="Last day (inclusive; default: the report's period's last; "
                                                 "empty: no bound)", examples=["2020-12-31"])]
 Show = Annotated[list[Literal[networks.KINDS]] | None,
@@ -43,9 +44,10 @@ Framework = Annotated[str | None, Query(description="Only meetings in events of 
 SizeBy = Annotated[Literal["degree", "betweenness"], Query(description="Centrality that sizes the nodes")]
 Depth = Annotated[int, Query(ge=1, le=2, description="1: whom they met; 2: also whom those met")]
 Format = Literal["png", "svg", "graphml", "gexf"]
-_HTML = {200: {"content": {"text/html": {}}, "description": "A page that draws the network"}}
+_HTML = {200: {"content": {"text/html": {}}, "description": "A page that draws the network"},
+         **examples.errors(404)}
 _FILES = {200: {"content": {files.MEDIA_TYPES[f]: {} for f in ("png", "svg", "graphml", "gexf")},
-                "description": "The view as an image or a graph file"}}
+                "description": "The view as an image or a graph file"}, **examples.errors(404)}
 _FRAMEWORK_VIEWS = {"sco": "/viz/sco", "brics": "/viz/brics"}
 _KIND_WORDS = {"organization": "Organizations", "country": "States", "person": "People", "event": "Events"}
 
@@ -218,7 +220,7 @@ def view_met(request: Request, store: StoreDep, since: Since = None, until: Unti
 
 
 @router.get(STATIC + "/{name}", response_class=Response,
-            responses={200: {"content": {"text/javascript": {}}, "description": "The file"}})
+            responses={200: {"content": {"text/javascript": {}}, "description": "The file"}, **examples.errors(404)})
 def static_file(name: Annotated[str, Path(description="vis-network.min.js")]):
     """The scripts the views run."""
     if name not in viz.ASSETS:

@@ -130,6 +130,11 @@ class BoltServer:
                                  exc.code or "") from None
         except nx.DriverError as exc:
             raise BoltError(f"{self.name} at {self.uri}: {_reason(exc)}") from None
+        except UnicodeDecodeError:
+            # A server that cuts its error message inside a character (FalkorDB does, on
+            # some statements) leaves the driver unable to read the answer.
+            raise BoltQueryError(f"{self.name} at {self.uri} refused a statement with a message that is not "
+                                 "valid UTF-8") from None
 
 
 def connect(uri: str, *, user: str = "", password: str = "", database: str = "", retry_seconds: float = 10.0,

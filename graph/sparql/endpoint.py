@@ -1,111 +1,40 @@
 """The SPARQL 1.1 endpoint behind ``/sparql``, free of HTTP: checks, limits, formats, cache.
 
 ``SparqlEndpoint.run`` takes the text of a request and the client's preferences and
-gives bytes and a media type, or raises one of the errors below, each naming the
-problem. It refuses what the service must never do (updates without the admin
-token, ``SERVICE`` and ``LOAD``, which would fetch URLs the request names), runs the
-query on a small pool of worker threads with a time limit, stops reading answers at
-the result-size limit, and keeps recent answers while the store's generation stays
-the same.
-
-Oxigraph cannot stop a query from outside: a query past its time limit gets its
-error at once, while its worker stops at the next answer row it reads or, for a
-query that sorts or groups everything first, when the engine returns. The pool is
-bounded, so such queries cannot pile up: past ``workers + backlog`` queries in hand
-the endpoint answers "busy" at once.
+gives bytes and a media type, or raises one of ``graph.sparql.errors``, each naming
+the problem. Queries are checked on their parse (``guard``: no ``SERVICE``, nesting
+within a limit, the ``FROM`` dataset read) and run, with the writing of their answer,
+in worker processes (``workers``) that have no network, a memory cap, and are killed
+at the time limit. Updates need the admin token, refuse ``LOAD`` and ``SERVICE``, and
+run one at a time in the service. Recent answers are kept while the store's generation
+stays the same.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
-import queue
-import re
+import tempfile
 import threading
-import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .protocol import SparqlShape, inspect_sparql
-from .results import GRAPH_TYPES, SOLUTION_TYPES, media_type_for_format, negotiate, write_boolean, write_graph, \
-    write_solutions
 from ontology.vocab import PREFIXES
 
+from .errors import EndpointBusy, EngineCrashed, MalformedQuery, NotAcceptable, OverMemory, QueryFailed, \
+    QueryRefused, QueryTimeout, QueryTooDeep, ResultTooLarge, SparqlRequestError, StoreUnavailable, UpdateForbidden
+from .execute import QueryJob
+from .guard import MAX_DEPTH, check_update
+from .results import GRAPH_TYPES, negotiate, write_graph
+from .workers import QueryWorkers, image_source, location_source
+
 __all__ = ["SparqlEndpoint", "Answer", "SparqlRequestError", "MalformedQuery", "QueryRefused", "UpdateForbidden",
-           "QueryTimeout", "ResultTooLarge", "NotAcceptable", "EndpointBusy", "QueryFailed", "check_admin"]
-
-
-class SparqlRequestError(Exception):
-    """A request the endpoint does not answer; ``code`` names the reason for programs."""
-
-    code = "bad_request"
-
-
-class MalformedQuery(SparqlRequestError):
-    """The parser's message, with the line and column it points at."""
-
-    code = "malformed_query"
-
-    def __init__(self, message: str):
-        m = re.search(r"(\d+):(\d+)", message)
-        self.line, self.column = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        self.parser_message = message
-        super().__init__(f"malformed SPARQL: {message}")
-
-
-class QueryFailed(SparqlRequestError):
-    code = "query_failed"
-
-
-class QueryRefused(SparqlRequestError):
-    """A query or update the service will not run whoever asks (SERVICE, LOAD)."""
-
-    code = "refused"
-
-
-class UpdateForbidden(SparqlRequestError):
-    code = "update_forbidden"
-
-
-class _OverLimit(SparqlRequestError):
-    """A limit of the service was reached; ``limit`` is the limit, the message names it."""
-
-    message = ""
-
-    def __init__(self, limit: float):
-        self.limit = limit
-        super().__init__(self.message.format(limit=limit))
-
-
-class QueryTimeout(_OverLimit):
-    code = "timeout"
-    message = "the query ran longer than the time limit of {limit:g} s; narrow it down or add a LIMIT"
-
-
-class ResultTooLarge(_OverLimit):
-    code = "result_limit"
-    message = ("the answer has more than {limit} rows or triples, the result-size limit; "
-               "add a LIMIT (and OFFSET to page through it)")
-
-
-class NotAcceptable(SparqlRequestError):
-    code = "not_acceptable"
-
-    def __init__(self, offered: Sequence[str]):
-        self.offered = list(dict.fromkeys(offered))
-        super().__init__("none of the requested media types can carry this answer; available: "
-                         + ", ".join(self.offered))
-
-
-class EndpointBusy(SparqlRequestError):
-    code = "busy"
-
-    def __init__(self):
-        super().__init__("the service is busy with other queries; try again in a moment")
+           "QueryTimeout", "ResultTooLarge", "NotAcceptable", "EndpointBusy", "QueryFailed", "QueryTooDeep",
+           "OverMemory", "EngineCrashed", "StoreUnavailable", "check_admin"]
 
 
 @dataclass(frozen=True)
@@ -128,88 +57,74 @@ def check_admin(configured: str, authorization: str | None) -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), configured.encode())
 
 
-def _without_frames(exc: BaseException) -> BaseException:
-    """The exception without its tracebacks: their frames hold pyoxigraph results, which
-    must be dropped on the thread that made them, not on the one that reports the error."""
-    seen = set()
-    e: BaseException | None = exc
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        e.__traceback__ = None
-        e = e.__cause__ or e.__context__
-    return exc
-
-
-class _Pool:
-    """Daemon worker threads: a query still running when the process exits must not
-    hold it up (``concurrent.futures`` joins its threads at exit)."""
-
-    def __init__(self, workers: int, backlog: int):
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._slots = threading.BoundedSemaphore(workers + backlog)
-        for i in range(workers):
-            threading.Thread(target=self._work, name=f"kg-sparql-{i}", daemon=True).start()
-
-    def submit(self, fn: Callable, *args) -> Future:
-        if not self._slots.acquire(blocking=False):
-            raise EndpointBusy()
-        fut: Future = Future()
-        self._jobs.put((fut, fn, args))
-        return fut
-
-    def _work(self) -> None:
-        while True:
-            fut, fn, args = self._jobs.get()
-            try:
-                if fut.set_running_or_notify_cancel():
-                    try:
-                        fut.set_result(fn(*args))
-                    except BaseException as exc:
-                        fut.set_exception(_without_frames(exc))
-            finally:
-                self._slots.release()
-
-
 class SparqlEndpoint:
     """SPARQL 1.1 queries and updates on a store, with the service's limits.
 
     Parameters
     ----------
     store : GraphStore
-        What to query; a store with a ``generation`` attribute gets a result cache.
+        What to query: a versioned store (the graph in memory) is written as an image
+        for the workers at each new generation; another store (a SPARQL server) is
+        opened by each worker.
     timeout : float
-        Seconds a query may run.
+        Seconds a query may run (and wait for a worker).
     result_limit : int
         Most rows (or triples) one answer may hold.
     workers : int
-        Queries run at once; as many more may wait.
+        Queries run at once in their first ``long_after`` seconds; as many more may wait.
+    long_workers : int
+        Queries that may run longer than ``long_after`` at once.
+    long_after : float
+        Seconds after which a query counts as long.
+    backlog : int, optional
+        Queries that may wait for a worker (default: eight times ``workers``).
+    memory_mb : float
+        Memory one query may take beyond the graph.
+    max_depth : int
+        Deepest nesting of brackets and operators a query may have.
     cache_entries : int
         Answers kept (only answers under 1 MB are kept).
     """
 
     def __init__(self, store, *, timeout: float = 10.0, result_limit: int = 100_000, workers: int = 4,
-                 cache_entries: int = 512):
+                 long_workers: int = 2, long_after: float = 0.5, backlog: int | None = None,
+                 memory_mb: float = 1024.0, max_depth: int = MAX_DEPTH, cache_entries: int = 512):
         self.store = store
         self.timeout = timeout
         self.result_limit = result_limit
-        self._pool = _Pool(workers, backlog=workers)
-        self._cache: OrderedDict[tuple, bytes] = OrderedDict()
+        self.max_depth = max_depth
+        self._workers = QueryWorkers(workers=workers, long_workers=long_workers, long_after=long_after,
+                                     backlog=backlog, timeout=timeout, memory_mb=memory_mb)
+        self._images = tempfile.TemporaryDirectory(prefix="kg-images-")
+        self._updates = ThreadPoolExecutor(1, thread_name_prefix="kg-update")
+        self._generation_lock = threading.Lock()
+        self._cache: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
         self._cache_entries = cache_entries
         self._cache_generation = None
         self._cache_lock = threading.Lock()
+        if store.versioned:
+            self._follow(store.generation)
+        else:
+            self._workers.use(location_source(store.location, _worker_options(store), sandbox=False))
 
-    # -- choosing what to run and how to answer ------------------------------------
+    def close(self) -> None:
+        """Stop the workers (at shutdown)."""
+        self._workers.close()
+        self._updates.shutdown(wait=False, cancel_futures=True)
+        self._images.cleanup()
 
-    def media_type(self, shape: SparqlShape, accept: str | None, formats: Sequence[str] = ()) -> str:
-        graph = shape.form in ("CONSTRUCT", "DESCRIBE")
-        table = GRAPH_TYPES if graph else SOLUTION_TYPES
-        chosen = media_type_for_format(formats, graph=graph) if formats else None
-        if chosen is None:
-            chosen = negotiate(accept, list(table))
-            if chosen is None:
-                raise NotAcceptable(table.values())
-            chosen = table[chosen]
-        return chosen
+    def _follow(self, generation) -> None:
+        """Have the workers serve this generation of a versioned store (its image is
+        written in the background)."""
+        if not self.store.versioned:
+            return
+        with self._generation_lock:
+            if generation == self._workers.generation:
+                return
+            store, directory = self.store, self._images.name
+            self._workers.use(lambda: image_source(store, directory, generation=generation), generation=generation)
+
+    # -- choosing how to answer ------------------------------------------------------
 
     def describe_service(self, url: str, *, accept: str | None = None, updates: bool = False) -> Answer:
         """The endpoint's SPARQL 1.1 Service Description, in the RDF format asked for."""
@@ -222,112 +137,58 @@ class SparqlEndpoint:
 
     async def run(self, text: str, *, accept: str | None = None, formats: Sequence[str] = (),
                   default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
-                  admin: bool = False, update: bool = False) -> Answer | None:
-        """Answer a query (an ``Answer``) or apply an update (None).
+                  admin: bool = False, update: bool = False, client: str = "") -> Answer | None:
+        """Answer a query (an ``Answer``) or apply an update (None). ``client`` names
+        who asks (an address), so that clients take turns at the workers.
 
         ``update`` says the client sent the text as an update (``update=`` or
-        ``application/sparql-update``); text that reads as an update is taken as one
-        either way.
+        ``application/sparql-update``); a query that turns out to be an update is
+        applied as one for the holder of the admin token, refused for anyone else.
         """
-        shape = inspect_sparql(text)
-        if shape.is_update or update:
-            self._check_update(shape, admin)
-            if default_graphs or named_graphs:
-                raise QueryFailed("using-graph-uri and using-named-graph-uri are not supported; "
-                                  "name the graphs in the update (WITH, USING, GRAPH)")
-            fut = self._pool.submit(self._update, text)
-            await asyncio.wrap_future(fut)
-            self._clear_cache()
-            return None
-        if shape.service:
-            raise QueryRefused("SERVICE (federated query) is not allowed: this service does not fetch "
-                               "URLs that a query names")
-        media = self.media_type(shape, accept, formats) if shape.is_query else None
-        dataset = self._dataset(default_graphs, named_graphs)
-        key = (text, tuple(default_graphs), tuple(named_graphs), media)
+        if update:
+            return await self._apply(text, admin, default_graphs, named_graphs)
+        key = (text, tuple(default_graphs), tuple(named_graphs), accept, tuple(formats))
         generation = self.store.generation
-        hit = self._cached(key, generation) if media else None
+        hit = self._cached(key, generation)
         if hit is not None:
-            return Answer(hit, media, cached=True)
-        deadline = time.monotonic() + self.timeout
-        fut = self._pool.submit(self._answer, text, media, accept, formats, dataset, deadline)
+            return Answer(*hit, cached=True)
+        self._follow(generation)
+        job = QueryJob(text, accept, tuple(formats), tuple(default_graphs), tuple(named_graphs), self.result_limit,
+                       self.max_depth)
         try:
-            body, media = await asyncio.wait_for(asyncio.wrap_future(fut), self.timeout)
-        except (asyncio.TimeoutError, TimeoutError):
-            raise QueryTimeout(self.timeout) from None
-        if key[-1] == media:
-            self._keep(key, body, generation)
+            body, media, served = await asyncio.wrap_future(self._workers.submit(job, client))
+        except UpdateForbidden:
+            if not admin:
+                raise
+            return await self._apply(text, admin, default_graphs, named_graphs)
+        if served == generation:
+            self._keep(key, (body, media), generation)
         return Answer(body, media)
 
-    def _check_update(self, shape: SparqlShape, admin: bool) -> None:
+    async def _apply(self, text: str, admin: bool, default_graphs, named_graphs) -> None:
         if not admin:
             raise UpdateForbidden("SPARQL Update is not allowed: it needs the service's admin token "
                                   "(Authorization: Bearer …), and none is configured or the one given is wrong")
-        if shape.load:
-            raise QueryRefused("LOAD is not allowed: this service does not fetch URLs that an update names")
-        if shape.service:
-            raise QueryRefused("SERVICE (federated query) is not allowed: this service does not fetch "
-                               "URLs that an update names")
-
-    @staticmethod
-    def _dataset(default_graphs: Sequence[str], named_graphs: Sequence[str]) -> dict:
-        try:
-            out = {}
-            if default_graphs:
-                out["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-            if named_graphs:
-                out["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            return out
-        except ValueError as exc:
-            raise QueryFailed(f"not an IRI in default-graph-uri or named-graph-uri: {exc}") from None
-
-    def _answer(self, text, media, accept, formats, dataset, deadline) -> tuple[bytes, str]:
-        try:
-            result = self.store.query(text, prefixes=PREFIXES, **dataset)
-        except SyntaxError as exc:
-            raise MalformedQuery(exc.msg or str(exc)) from None
-        except TimeoutError:
-            raise QueryTimeout(self.timeout) from None
-        except (ValueError, OSError) as exc:
-            raise QueryFailed(f"the query failed: {exc}") from None
-        if isinstance(result, ox.QueryBoolean):
-            media = media or self.media_type(inspect_sparql("ASK {}"), accept, formats)
-            return write_boolean(bool(result), media), media
-        if isinstance(result, ox.QuerySolutions):
-            media = media or self.media_type(inspect_sparql("SELECT * {}"), accept, formats)
-            variables = [v.value for v in result.variables]
-            n = len(variables)
-            rows = self._read(result, deadline, lambda sol: tuple(sol[i] for i in range(n)))
-            return write_solutions(variables, rows, media), media
-        media = media or self.media_type(inspect_sparql("CONSTRUCT {} WHERE {}"), accept, formats)
-        triples = self._read(result, deadline, lambda t: t)
-        return write_graph(triples, media), media
-
-    def _read(self, result, deadline: float, row: Callable) -> list:
-        out = []
-        limit = self.result_limit
-        try:
-            for i, item in enumerate(result):
-                if i >= limit:
-                    raise ResultTooLarge(limit)
-                out.append(row(item))
-                if not i % 1024 and time.monotonic() > deadline:
-                    raise QueryTimeout(self.timeout)
-        except (ValueError, OSError) as exc:
-            raise QueryFailed(f"the query failed: {exc}") from None
-        return out
+        if default_graphs or named_graphs:
+            raise QueryFailed("using-graph-uri and using-named-graph-uri are not supported; "
+                              "name the graphs in the update (WITH, USING, GRAPH)")
+        await asyncio.wrap_future(self._updates.submit(self._update, text))
+        self._clear_cache()
+        self._follow(self.store.generation)
+        return None
 
     def _update(self, text: str) -> None:
+        check_update(text, max_depth=self.max_depth)
         try:
             self.store.update(text, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise MalformedQuery(exc.msg or str(exc)) from None
-        except (ValueError, OSError, TypeError) as exc:
+        except (ValueError, OSError, TypeError, RuntimeError) as exc:
             raise QueryFailed(f"the update failed: {exc}") from None
 
     # -- cache -----------------------------------------------------------------------
 
-    def _cached(self, key, gen) -> bytes | None:
+    def _cached(self, key, gen) -> tuple[bytes, str] | None:
         if gen is None:
             return None
         with self._cache_lock:
@@ -340,9 +201,9 @@ class SparqlEndpoint:
                 self._cache.move_to_end(key)
             return body
 
-    def _keep(self, key, body: bytes, gen) -> None:
+    def _keep(self, key, body: tuple[bytes, str], gen) -> None:
         # Kept only when the store did not change while the query ran.
-        if gen is None or len(body) > 1_000_000 or gen != self.store.generation:
+        if gen is None or len(body[0]) > 1_000_000 or gen != self.store.generation:
             return
         with self._cache_lock:
             if gen != self._cache_generation:
@@ -379,3 +240,8 @@ def service_description(url: str, *, updates: bool) -> list[ox.Triple]:
         out.append(ox.Triple(s, sd("supportedLanguage"), sd("SPARQL11Update")))
     out += [ox.Triple(s, sd("resultFormat"), ox.NamedNode(f)) for f in _RESULT_FORMATS]
     return out
+
+
+def _worker_options(store) -> dict:
+    """What a worker needs to open the same SPARQL server store."""
+    return {k: getattr(store, k) for k in ("query_url", "update_url", "store_url", "timeout") if hasattr(store, k)}

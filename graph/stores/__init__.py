@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from .base import GraphStore, MissingStoreError, StoreCannot, StoreError, to_ox, to_quads
+from .base import ContentCheck, DamagedStoreError, GraphStore, MissingStoreError, QuadCounter, StoreCannot, \
+    StoreError, to_ox, to_quads
 
-__all__ = ["GraphStore", "StoreError", "MissingStoreError", "StoreCannot", "register", "available", "open_store",
-           "backend_for", "to_ox", "to_quads"]
+__all__ = ["GraphStore", "StoreError", "MissingStoreError", "DamagedStoreError", "StoreCannot", "register",
+           "available", "open_store", "backend_for", "to_ox", "to_quads", "ContentCheck", "QuadCounter"]
 
 _REGISTRY: dict[str, tuple[str, str]] = {}
 

@@ -13,13 +13,18 @@ of probing it:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import ClassVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-__all__ = ["GraphStore", "StoreError", "MissingStoreError", "StoreCannot", "to_ox", "to_quads"]
+__all__ = ["GraphStore", "StoreError", "MissingStoreError", "DamagedStoreError", "StoreCannot", "to_ox", "to_quads",
+           "ContentCheck", "QuadCounter"]
+
+#: Called with the number of statements per named graph of new content before it
+#: replaces the old; raising keeps the old content.
+ContentCheck = Callable[[dict[str, int]], None]
 
 
 class StoreError(Exception):
@@ -30,6 +35,14 @@ class MissingStoreError(StoreError):
     def __init__(self, location: str):
         self.location = location
         super().__init__(f"no graph store at {location}; run `kg build --store {location}` first")
+
+
+class DamagedStoreError(StoreError):
+    def __init__(self, location: str, reason: object):
+        self.location = location
+        first = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
+        super().__init__(f"the store at {location} is damaged and cannot be read ({first}); "
+                         f"build it again with `kg build --store {location}`")
 
 
 class StoreCannot(StoreError):
@@ -62,11 +75,13 @@ class GraphStore:
     def named_graphs(self) -> list[str]:
         return sorted({q.graph_name.value for q in self.quads() if isinstance(q.graph_name, ox.NamedNode)})
 
-    def replace_all(self, graphs: Iterable[tuple[URIRef, Graph]]) -> int:
-        """Replace the whole content with these named graphs; the number of quads stored."""
-        return self.replace_quads(to_quads(graphs))
+    def replace_all(self, graphs: Iterable[tuple[URIRef, Graph]], *, check: ContentCheck | None = None) -> int:
+        """Replace the whole content with these named graphs; the number of quads
+        stored. ``check`` sees the new content's statements per graph first, and may
+        refuse it by raising (the old content then stays)."""
+        return self.replace_quads(to_quads(graphs), check=check)
 
-    def replace_quads(self, quads: Iterable[ox.Quad]) -> int:
+    def replace_quads(self, quads: Iterable[ox.Quad], *, check: ContentCheck | None = None) -> int:
         raise StoreCannot(f"the store at {self.location} cannot be written")
 
     def update(self, sparql: str, **kwargs) -> None:
@@ -102,3 +117,24 @@ def to_quads(graphs: Iterable[tuple[URIRef, Graph]]) -> Iterator[ox.Quad]:
         gn = ox.NamedNode(str(name))
         for s, p, o in g:
             yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), gn)
+
+
+class QuadCounter:
+    """Counts quads per named graph as they pass.
+
+    >>> c = QuadCounter()
+    >>> q = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g"))
+    >>> len(list(c.count([q, q]))), c.by_graph
+    (2, {'urn:g': 2})
+    """
+
+    def __init__(self):
+        self.by_graph: dict[str, int] = {}
+
+    def count(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        counts = self.by_graph
+        for q in quads:
+            g = q.graph_name
+            key = g.value if isinstance(g, ox.NamedNode) else ""
+            counts[key] = counts.get(key, 0) + 1
+            yield q

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .base import GraphStore, StoreCannot
+from .base import ContentCheck, GraphStore, QuadCounter, StoreCannot
 
 __all__ = ["MemoryStore", "serving_store"]
 
@@ -65,6 +65,13 @@ class MemoryStore(GraphStore):
         """A store holding these quads."""
         st = cls(location)
         st._store.bulk_extend(quads)
+        return st
+
+    @classmethod
+    def from_file(cls, path: str, location: str = "memory:") -> MemoryStore:
+        """A store holding the quads of an N-Quads file."""
+        st = cls(location)
+        st._store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
         return st
 
     @property
@@ -141,24 +148,27 @@ class MemoryStore(GraphStore):
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs())
 
-    def replace_quads(self, quads: Iterable[ox.Quad]) -> int:
+    def replace_quads(self, quads: Iterable[ox.Quad], *, check: ContentCheck | None = None) -> int:
         if self.origin is not None:
-            count = self.origin.replace_quads(quads)
+            count = self.origin.replace_quads(quads, check=check)
             self.refresh()
             return count
         st = ox.Store()
-        st.bulk_extend(quads)
+        counter = QuadCounter()
+        st.bulk_extend(counter.count(quads))
+        if check is not None:
+            check(counter.by_graph)
         with self._write:
             self._store = st
             self._generation += 1
         return len(st)
 
-    def replace_all(self, graphs) -> int:
+    def replace_all(self, graphs, *, check: ContentCheck | None = None) -> int:
         if self.origin is not None:
-            count = self.origin.replace_all(graphs)
+            count = self.origin.replace_all(graphs, check=check)
             self.refresh()
             return count
-        return super().replace_all(graphs)
+        return super().replace_all(graphs, check=check)
 
     def __len__(self) -> int:
         return len(self._store)

@@ -16,22 +16,32 @@ understands.
 from __future__ import annotations
 
 import io
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from itertools import groupby
 from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-
-from ..sparql.protocol import inspect_sparql, prologue_for
-from .base import GraphStore, StoreError, to_quads
+from .base import ContentCheck, GraphStore, QuadCounter, StoreError
 
 __all__ = ["SparqlStore"]
 
 _RESULTS_JSON = "application/sparql-results+json"
 _FORM = "application/x-www-form-urlencoded"
 _ACCEPT = f"{_RESULTS_JSON}, application/sparql-results+xml;q=0.9, application/n-triples;q=0.8"
+
+
+def _prologue(prefixes: dict[str, str] | None) -> str:
+    """PREFIX lines for default prefixes, for servers that cannot be handed them: a
+    query that declares one of them again overrides it, as SPARQL reads a prologue
+    in order.
+
+    >>> _prologue({"ex": "http://example.org/"})
+    'PREFIX ex: <http://example.org/>\\n'
+    """
+    return "".join(f"PREFIX {k}: <{v}>\n" for k, v in (prefixes or {}).items())
 
 
 class SparqlStore(GraphStore):
@@ -51,7 +61,7 @@ class SparqlStore(GraphStore):
 
     Notes
     -----
-    ``replace_all`` puts each named graph with one Graph Store Protocol ``PUT`` (each
+    ``replace_quads`` puts each named graph with one Graph Store Protocol ``PUT`` (each
     one atomic on the server), then deletes the named graphs the new content no longer
     has; readers may see a mix of old and new graphs for the moment it takes.
     ``__len__`` counts the quads in the named graphs plus the triples of the server's
@@ -60,7 +70,7 @@ class SparqlStore(GraphStore):
 
     updatable = True
     graph_list_ttl = 5.0
-    batch_bytes = 8_000_000
+    batch_quads = 50_000
 
     def __init__(self, location: str, *, create: bool = False, query_url: str = "", update_url: str = "",
                  store_url: str = "", timeout: float = 10.0, **_options):
@@ -106,8 +116,7 @@ class SparqlStore(GraphStore):
               use_default_graph_as_union: bool = True, **_ignored):
         """Run a query on the server; the answer has the types the embedded store gives
         (``QuerySolutions``, ``QueryBoolean``, or a list of ``Triple``)."""
-        if prefixes:
-            sparql = prologue_for(inspect_sparql(sparql), prefixes) + sparql
+        sparql = _prologue(prefixes) + sparql
         data: list[tuple[str, str]] = [("query", sparql)]
         if default_graph is not None:
             graphs = default_graph if isinstance(default_graph, list) else [default_graph]
@@ -132,8 +141,7 @@ class SparqlStore(GraphStore):
         return [q.triple for q in ox.parse(r.content, fmt)]
 
     def update(self, sparql: str, *, prefixes: dict[str, str] | None = None, **_ignored) -> None:
-        if prefixes:
-            sparql = prologue_for(inspect_sparql(sparql), prefixes) + sparql
+        sparql = _prologue(prefixes) + sparql
         self._check(self._request("POST", self.update_url, data={"update": sparql}), "update")
         self._graphs = None
 
@@ -153,35 +161,47 @@ class SparqlStore(GraphStore):
         self._check(r, "graph download")
         return ox.parse(io.BytesIO(r.content), ox.RdfFormat.N_TRIPLES)
 
-    def replace_all(self, graphs: Iterable[tuple[URIRef, Graph]]) -> int:
+    def replace_quads(self, quads: Iterable[ox.Quad], *, check: ContentCheck | None = None) -> int:
         """Put each named graph, then delete the server's other named graphs. A graph
         that comes in parts is sent in batches: put with the first, added to (``POST``)
-        with the others."""
+        with the others. With a ``check``, the quads are first spooled to a temporary
+        file and counted, so that a refused content never reaches the server."""
+        if check is None:
+            return self._upload(quads)
+        with tempfile.TemporaryFile() as spool:
+            counter = QuadCounter()
+            ox.serialize(counter.count(quads), spool, ox.RdfFormat.N_QUADS)
+            check(counter.by_graph)
+            spool.seek(0)
+            return self._upload(ox.parse(spool, ox.RdfFormat.N_QUADS))
+
+    def _upload(self, quads: Iterable[ox.Quad]) -> int:
         written: set[str] = set()
-        batch_name, batch, size = None, [], 0
-
-        def send() -> None:
-            method = "POST" if batch_name in written else "PUT"
-            self._check(self._request(method, self.store_url, params={"graph": batch_name}, content=b"".join(batch),
-                                      headers={"Content-Type": "application/n-triples"}), "graph upload")
-            written.add(batch_name)
-
-        for name, g in graphs:
-            body = ox.serialize((q.triple for q in to_quads([(name, g)])), None, ox.RdfFormat.N_TRIPLES)
-            if batch and (batch_name != str(name) or size + len(body) > self.batch_bytes):
-                send()
-                batch, size = [], 0
-            batch_name = str(name)
-            batch.append(body)
-            size += len(body)
-        if batch:
-            send()
+        for graph, group in groupby(quads, key=lambda q: q.graph_name):
+            name = graph.value if isinstance(graph, ox.NamedNode) else None
+            params = {"graph": name} if name else {"default": ""}
+            batch: list[ox.Triple] = []
+            for q in group:
+                batch.append(q.triple)
+                if len(batch) >= self.batch_quads:
+                    self._send(name, params, batch, written)
+                    batch = []
+            if batch:
+                self._send(name, params, batch, written)
         for stale in set(self.named_graphs(fresh=True)) - written:
             r = self._request("DELETE", self.store_url, params={"graph": stale})
             if r.status_code != 404:
                 self._check(r, "graph deletion")
         self._graphs = None
         return len(self)
+
+    def _send(self, name: str | None, params: dict, triples: list[ox.Triple], written: set) -> None:
+        key = name or ""
+        method = "POST" if key in written else "PUT"
+        body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
+        self._check(self._request(method, self.store_url, params=params, content=body,
+                                  headers={"Content-Type": "application/n-triples"}), "graph upload")
+        written.add(key)
 
     def exists(self) -> bool:
         """True when the server answers and holds some graph."""

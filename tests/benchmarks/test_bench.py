@@ -101,4 +101,5 @@ def test_a_rebuild_invalidates_cached_answers():
         disk.replace_all([(URIRef("urn:g"), graph("after"))])
         endpoint.store.refresh()
         third = run()
+        endpoint.close()
         assert not third.cached and b"after" in third.body

