@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from graph.analyses.meetings import MEETING_TYPES
 
+from .. import examples
 from ..deps import StoreDep
 from ..models import Day
 from ..pages import profile
@@ -20,7 +21,7 @@ router = APIRouter(tags=["pages"])
 
 #: The kinds of node with a profile page here.
 PROFILE_KINDS = ("person", "organization", "event", "agreement")
-_HTML = {200: {"content": {"text/html": {}}, "description": "The page"}}
+_HTML = {200: {"content": {"text/html": {}}, "description": "The page"}, **examples.errors(404)}
 Id = Annotated[str, Path(description="The node's id", examples=["sergey-lavrov"])]
 
 

@@ -38,7 +38,7 @@ def damaged(store, tmp_path_factory):
 
 
 @pytest.mark.parametrize("args", [("stats",), ("query", "ASK {}"), ("export", "--format", "turtle", "--out", "{out}"),
-                                  ("serve", "--port", "{port}"), ("viz", "met", "--out", "{out}")])
+                                  ("serve", "--port", "{port}"), ("viz", "met", "--out", "{out}.html")])
 def test_a_damaged_store_is_named_in_one_line(damaged, tmp_path, args):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
