@@ -4,8 +4,7 @@ A build replaces the store's content with the reports it is given, in one step, 
 two checks that keep a graph from being lost to a damaged source:
 
 - each report is checked against itself (``loaders.completeness``): its chronicle
-  ends a sentence, reaches the end of the period its title names, and its last
-  section is not a stub;
+  ends a sentence;
 - a report already in the store may not come back with more than ``max_loss`` (a
   share) fewer chronicle events or statements than it has there (``GraphLoss``).
 

@@ -235,6 +235,8 @@ class MentionFinder:
             out.extend(self._new_organizations(text, out))
         if self.names == "ner" and self.tagger is not None:
             out.extend(self._tagged(text, out))
+        # 部分中国银行: some Chinese banks, not the Bank of China
+        out = [f for f in out if not (f.kind == "organization" and _SOME.search(text, 0, f.start))]
         out.sort(key=lambda f: (f.start, f.end, f.kind))
         return _same_as_full_name(out)
 
@@ -421,6 +423,7 @@ _INSTITUTIONAL = frozenset("中央 中共 国家 国务院 全国 联邦 中华�
 _TITLE_AFTER = re.compile(r"长|副|委员(?!会)|常委|书记")
 _NOT_BEFORE_HEAD = set("副东西南北中内外全各")
 _NAME_STOPS = frozenset("的 和 与 同 及 或 以及 对 向 在 由 为 是 将 并 还 也 就 等 该 其 把 被 从 于 至 到 与会 期间 之间".split())
+_SOME = re.compile(Rules.load().cue("some_before").pattern)
 _ACT_WORDS = re.compile("|".join(Rules.load().cue(c).pattern for c in ("meets", "takes_part", "speaks")))
 
 
@@ -444,9 +447,11 @@ class MentionStage:
         titles = [(tp.start + a.start(), tp.start + a.end()) for a in _BOOK_TITLE.finditer(source[tp.start:tp.end])]
         titles += [(tp.end + a.start(), tp.end + a.end())
                    for a in _BOOK_TITLE.finditer(source[tp.end:entry.passage.end])]
-        # names inside 《…》 belong to a document's title; they do not act in the event
+        # names inside 《…》 belong to a document's title; they do not act in the event.
+        # A title that is a name and nothing else (《生意人报》) is a newspaper's.
         entry.mentions = [replace(m, role="mentioned")
-                          if any(a <= m.start < b for a, b in titles) else m for m in mentions]
+                          if any(a <= m.start < b and (m.start, m.end) != (a + 1, b - 1) for a, b in titles) else m
+                          for m in mentions]
         entry.title_mentions = len(title_found)
         return entry
 

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from graph.stores.oxigraph import OxigraphStore
+from helpers.paths import SHARED
 from helpers.services import copy_store
 from loaders.pipeline import BUNDLED_REPORT
 
@@ -94,3 +95,14 @@ def test_building_another_report_is_not_a_loss(full, tmp_path):
     r = kg("build", "--source", str(source), "--store", str(full))
     assert r.returncode == 0, r.stderr
     assert "crd-2022-zh" in r.stdout and "no longer in the store" in r.stdout and "crd-2021-zh" in r.stdout
+
+
+EXCERPTS = sorted((SHARED / "gold" / "next-edition").glob("*.zh.txt"))
+
+
+@pytest.mark.parametrize("source", EXCERPTS, ids=[p.name for p in EXCERPTS])
+def test_an_excerpt_of_another_edition_builds_as_it_is(source, tmp_path):
+    """Few entries per section, a section ending early in the period: whole all the same."""
+    r = kg("build", "--source", str(source), "--store", str(tmp_path / "store"))
+    assert r.returncode == 0, r.stderr
+    assert events(tmp_path / "store") >= 20

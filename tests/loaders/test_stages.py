@@ -149,3 +149,12 @@ def test_what_a_figure_measures_and_which_way_the_goods_go(pipe):
                     "中国自俄罗斯进口为 429 亿美元。")
     kinds = {f.value: (f.topic, f.flow) for f in figs}
     assert kinds == {788: ("trade", None), 359: ("exports", ("CN", "RU")), 429: ("imports", ("RU", "CN"))}
+
+
+def test_a_newspaper_named_as_a_title_is_the_newspaper_and_some_banks_are_no_bank(pipe):
+    text = ("2024 年 1 月 19 日\n人民币交易量创新高\n据俄罗斯《生意人报》报道，交易量增长。"
+            "部分中国银行暂停结算。双方讨论了《中华人民共和国和俄罗斯联邦睦邻友好合作条约》。")
+    _, e = one(pipe, text, "participants")
+    orgs = {m.key: m.role for m in e.mentions if m.kind == "organization"}
+    assert orgs.get("kommersant") not in (None, "mentioned")
+    assert "boc" not in orgs

@@ -46,6 +46,7 @@ def test_meeting_types_are_plover_types():
     ("former", "前外长", True), ("since", "3月会晤以来，合作取得进展", True),
     ("invited_by", "应俄罗斯外长邀请，王毅访俄", True), ("reports_on", "他在致辞中提到", True),
     ("country_topic_after", "问题特别代表", True), ("speaks_at", "新闻发言人", False),
+    ("some_before", "俄方就部分", True), ("some_before", "俄方就", False),
 ])
 def test_cues_mean_what_their_names_say(cue, text, hit):
     assert bool(Rules.load().cue(cue).search(text)) is hit
