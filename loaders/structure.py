@@ -21,6 +21,8 @@ _SECTION = re.compile(r"^(?P<num>第[一二三四五六七八九十百\d]+节)\s
 _TEAM_HEAD = re.compile(r"^(?P<side>中方|俄方)(?P<role>团队负责人|成员|团队成员)[:：]\s*$")
 _CREDIT_LINE = re.compile(r"^(?P<role>俄译中翻译|中译俄翻译|翻译|校对|审校|编辑)[:：]\s*(?P<names>.+)$")
 _SERIES_TITLE = re.compile(r"《(?P<title>中俄对话[:：]\s*(?P<year>\d{4})\s*模式)》")
+# the title as the first line of the text prints it (中俄对话：2024 模式（大事记节选）)
+_FIRST_LINE_TITLE = re.compile(r"\A\s*(?P<title>中俄对话[:：]\s*(?P<year>\d{4})\s*模式)")
 _QUARTER = {"一": (1, 1, 3, 31), "二": (4, 1, 6, 30), "三": (7, 1, 9, 30), "四": (10, 1, 12, 31)}
 _PERIOD = re.compile(
     r"(?P<y1>\d{4})\s*年\s*第(?P<q1>[一二三四])季度\s*至\s*(?P<y2>\d{4})\s*年\s*第(?P<q2>[一二三四])季度"
@@ -70,7 +72,7 @@ def find_outline(lines: Sequence[Line]) -> Outline:
 
 def series_title(text: str) -> tuple[str, int | None]:
     """The report's title in the series and its model year, e.g. ('中俄对话：2021 模式', 2021)."""
-    m = _SERIES_TITLE.search(text[:5000])
+    m = _SERIES_TITLE.search(text[:5000]) or _FIRST_LINE_TITLE.search(text)
     if not m:
         return "", None
     return m["title"], int(m["year"])

@@ -91,3 +91,9 @@ def test_another_report_of_the_series_loads(tmp_path, pipeline):
     assert str(rep.info.period_begin) == "2021-04-01"
     assert len(rep.chronicle) == 644
     assert rep.chronicle[-1].section.key == "covid"
+
+
+def test_the_series_title_on_the_first_line_names_the_edition():
+    from loaders.structure import series_title
+    assert series_title("中俄对话：2024 模式（大事记节选）\n\n目 录\n") == ("中俄对话：2024 模式", 2024)
+    assert series_title("前言\n中俄对话：2024 模式\n") == ("", None)
