@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STORE  ?= data/store
 
-.PHONY: run serve setup build query test eval bench clean
+.PHONY: run serve setup build query test eval bench clean neo4j neo4j-stop
 
 # The main job: build the graph from the bundled report (when there is none yet) and serve it.
 run: serve
@@ -36,6 +36,15 @@ eval: build
 
 bench: setup
 	$(BIN)/kg bench
+
+# A real Neo4j 5 (Community) on 127.0.0.1, no Docker: fetched through Maven once, then
+# started in the background; prints its bolt:// URI (tools/servers/README.md).
+neo4j:
+	bash tools/servers/neo4j.sh fetch
+	bash tools/servers/neo4j.sh start
+
+neo4j-stop:
+	bash tools/servers/neo4j.sh stop
 
 clean:
 	rm -rf data build *.egg-info
