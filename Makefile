@@ -14,7 +14,7 @@ serve: setup
 
 query: build
 	$(BIN)/kg stats --store $(STORE)
-	$(BIN)/kg query @graph/queries/who_met_whom_top.rq --store $(STORE)
+	$(BIN)/kg query @graph/sparql/queries/who_met_whom_top.rq --store $(STORE)
 
 setup: $(VENV)/.installed
 

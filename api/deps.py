@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from graph.endpoint import SparqlEndpoint, check_admin
-from graph.settings import Settings
-from graph.store import GraphStore
+from graph.sparql.endpoint import SparqlEndpoint, check_admin
+from graph.stores import GraphStore
 
 from .models import MAX_LIMIT, Paging
+from .settings import Settings
 
 __all__ = ["SettingsDep", "StoreDep", "EndpointDep", "AdminDep", "PagingDep"]
 

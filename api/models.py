@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from graph.models import (EventDetail, EventSummary, Meeting, NodeDescription, OrganizationDetail, PersonDetail,
+from graph.analyses.models import (EventDetail, EventSummary, Meeting, NodeDescription, OrganizationDetail, PersonDetail,
                           PersonSummary, Ref, WorkSummary)
 
 __all__ = ["Paging", "Page", "PersonPage", "MeetingPage", "EventPage", "WorkPage", "ErrorBody", "ValidationErrorBody",

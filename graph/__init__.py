@@ -1,1 +1,6 @@
-"""Records to RDF, the stores, exports and the analyses over the graph."""
+"""Records to RDF, the stores, SPARQL, the analyses, the networks and the Neo4j mirror.
+
+``build`` runs loaders → RDF → store; ``rdf/`` maps records to RDF and writes exports;
+``stores/`` holds the graph; ``sparql/`` queries it; ``analyses/`` answers questions;
+``networks/`` draws; ``neo4j/`` mirrors.
+"""

@@ -7,7 +7,9 @@ import pyoxigraph as ox
 
 from ontology import ONTOLOGY_TTL
 
-__all__ = ["example_store", "ExampleStore"]
+from .stores.memory import MemoryStore
+
+__all__ = ["example_store"]
 
 _EXAMPLE_TTL = """
 @prefix crd: <https://w3id.org/china-russia-dialogue/ontology#> .
@@ -42,29 +44,7 @@ id:passage\\/r-20-30 a crd:Passage ; prov:value "中国向俄罗斯提供援助"
 """
 
 
-class ExampleStore:
-    """The store interface over a pyoxigraph store in memory (the union of its graphs
-    as the default graph, as on the real stores)."""
-
-    generation = 1
-    location = "memory:example"
-
-    def __init__(self, store: ox.Store):
-        self._store = store
-
-    def query(self, sparql: str, **kwargs):
-        if "default_graph" not in kwargs:
-            kwargs.setdefault("use_default_graph_as_union", True)
-        return self._store.query(sparql, **kwargs)
-
-    def quads(self):
-        return iter(self._store.quads_for_pattern(None, None, None, None))
-
-    def __len__(self) -> int:
-        return len(self._store)
-
-
-def example_store() -> ExampleStore:
+def example_store() -> MemoryStore:
     """The example graph.
 
     >>> len(example_store()) > 300
@@ -73,4 +53,4 @@ def example_store() -> ExampleStore:
     st = ox.Store()
     st.load(path=str(ONTOLOGY_TTL), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:x-example:ontology"))
     st.load(_EXAMPLE_TTL, ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:x-example:data"))
-    return ExampleStore(st)
+    return MemoryStore.of(st.quads_for_pattern(None, None, None, None), "memory:example")

@@ -12,21 +12,18 @@ import re
 from dataclasses import dataclass, replace
 
 from ontology.reference import ReferenceData
+from ontology.rules import Rules
 
 from .lines import tidy
 from .records import ChronicleEntry, Mention, Passage, Report
 
 _BOOK = re.compile(r"《([^《》]{2,200})》")
 _INNER = re.compile(r"〈([^〈〉]{2,200})〉")
-_AGREEMENT_WORDS = re.compile(
-    r"(条约|协定|协议|合同|备忘录|谅解备忘录|议定书|路线图|联合声明|声明|宣言|公报|计划|规划|纲要|纲领|公约|决议|章程|宪章|"
-    r"原则|框架|战略|方案|议程|换文|安排|决定|构想|倡议书|文件)(（[^）]*）)?$"
-)
-_NOT_AGREEMENT = re.compile(r"(法|报|日报|时报|杂志|文集|丛书|电影|纪录片|白皮书|报告)$")
-_SIGNED_UNTITLED = re.compile(
-    r"(?:签署|签订|草签)了?(?P<title>[^，。；、《》“”\s]{4,60}?(?:谅解备忘录|备忘录|协议|协定|议定书|路线图|联合声明))"
-)
-_SIGNED = re.compile(r"(?<![将拟待])(签署|签订|草签|缔结|通过|批准)(?!的)")
+_CUES = Rules.load()
+_AGREEMENT_WORDS = _CUES.cue("agreement_words")
+_NOT_AGREEMENT = _CUES.cue("not_agreement")
+_SIGNED_UNTITLED = _CUES.cue("signed_untitled")
+_SIGNED = _CUES.cue("signed")
 
 
 def normalize_title(title: str) -> str:
@@ -75,7 +72,7 @@ class DocumentFinder:
                            self._titled(inner.group(1), m.start(1) + inner.start(1), m.start(1) + inner.end(1)))
         for m in _SIGNED_UNTITLED.finditer(text):
             title = normalize_title(m["title"])
-            if any(a <= m.start("title") < b for a, b in spans) or re.match(r"^(一|两|多|若干|相关|该|此|这|双边|合作)", title):
+            if any(a <= m.start("title") < b for a, b in spans) or _CUES.cue("generic_document").match(title):
                 continue
             if len(title) >= 8:  # 合作协议 alone names no document
                 out.extend(self._titled(title, m.start("title"), m.end("title")))
@@ -117,6 +114,9 @@ class DocumentStage:
     """Agreements and projects of each chronicle entry (concluded there or only discussed),
     and those the chapters cite."""
 
+    requires = ("entry.title", "entry.paragraph", "entry.mentions", "report.chapters")
+    assigns = ("entry.mentions", "report.documents")
+
     def __init__(self, ref: ReferenceData):
         self.finder = DocumentFinder(ref)
 
@@ -133,7 +133,7 @@ class DocumentStage:
             text = entry.title if base == tp.start else entry.paragraph
             clause = _clause(text, d.start, d.end)
             role = "about"
-            if d.kind == "agreement" and not d.nested and entry.plover == "AGREE" and _SIGNED.search(clause):
+            if d.kind == "agreement" and not d.nested and _SIGNED.search(clause):
                 role = "concludes"
             entry.mentions.append(Mention(d.kind, d.key, d.title, entry.passage.start, entry.passage.end, role))
         return entry

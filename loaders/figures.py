@@ -10,28 +10,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ontology.rules import Rules
+
 from .lines import Line, passage, split_lines, tidy
 from .records import ChronicleEntry, Passage, Report
 
+_RULES = Rules.load()
 # unit as printed → (normalized unit, multiplier, kind)
-UNITS = {
-    "万亿美元": ("USD", 1e12, "money"), "十亿美元": ("USD", 1e9, "money"), "亿美元": ("USD", 1e8, "money"),
-    "百万美元": ("USD", 1e6, "money"), "万美元": ("USD", 1e4, "money"), "美元": ("USD", 1, "money"),
-    "亿卢布": ("RUB", 1e8, "money"), "万亿卢布": ("RUB", 1e12, "money"), "卢布": ("RUB", 1, "money"),
-    "亿元": ("CNY", 1e8, "money"), "万元": ("CNY", 1e4, "money"),
-    "万吨": ("t", 1e4, "mass"), "吨": ("t", 1, "mass"),
-    "亿立方米": ("m3", 1e8, "volume"), "万立方米": ("m3", 1e4, "volume"), "立方米": ("m3", 1, "volume"),
-    "万桶/日": ("bbl/d", 1e4, "flow"), "万桶": ("bbl", 1e4, "volume"),
-    "万辆": ("vehicles", 1e4, "count"), "辆": ("vehicles", 1, "count"), "列": ("trains", 1, "count"),
-    "个集装箱": ("containers", 1, "count"), "标准箱": ("TEU", 1, "count"),
-    "亿件": ("items", 1e8, "count"), "万件": ("items", 1e4, "count"),
-    "万人次": ("person-trips", 1e4, "count"), "万人": ("persons", 1e4, "count"),
-    "%": ("percent", 1, "percent"),
-}
+UNITS = {u.printed: (u.unit, u.scale, u.kind) for u in _RULES.units.values()}
 _NUM_UNIT = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>" + "|".join(
     re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")")
-_CHANGE = re.compile(r"(增长|增加|上升|提高|下降|减少|降低|萎缩|下滑|回落)了?(超过|约|近)?\s*$")
-_DOWN = ("下降", "减少", "降低", "萎缩", "下滑", "回落")
+_CHANGE = _RULES.cue("change")
+_DOWN = _RULES.cue("decrease")
 _PERIOD = re.compile(
     r"(?P<y>\d{4})\s*年\s*(?:"
     r"第(?P<q>[一二三四1-4])季度|"
@@ -43,8 +33,7 @@ _PERIOD = re.compile(
 _CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "十一": 11, "十二": 12}
 _TABLE = re.compile(r"^表\s*(?P<n>\d+)\s*(?P<title>.+)$")
-_TRIM = re.compile(r"^(的|与|和|其中|而|但|为|共|约|及|，|、)+|(为|达到|达|至|共计|共|约|超过|同比|与\d{4}年同期相比|"
-                   r"与前一年同期相比|与\d{4}年相比|较早前|比去年同期|分别)+$")
+_TRIM = _RULES.cue("trim")
 
 
 @dataclass(frozen=True)
@@ -75,8 +64,8 @@ def parse_period(text: str) -> tuple[str, dt.date | None, dt.date | None] | None
     """
     # "与 2019 年同期相比" names the base of a comparison, not the period measured
     found = [m for m in _PERIOD.finditer(text)
-             if not re.search(r"(与|比|较|同|和)\s*$", text[:m.start()])
-             and not re.match(r"\s*(同期|相比|水平|的水平)", text[m.end():])]
+             if not _RULES.cue("compared_before").search(text[:m.start()])
+             and not _RULES.cue("compared_after").match(text[m.end():])]
     if not found:
         return None
     m = found[-1]
@@ -118,11 +107,11 @@ def sentence_figures(text: str, where: Passage) -> list[Figure]:
                 measure = measure.replace(p[0], "") if p[0] in measure else _PERIOD.sub("", measure)
             measure = _CHANGE.sub("", tidy(measure))
             measure = _TRIM.sub("", measure)[-24:]
-            if (not measure or re.match(r"^(\d{4}年)?(同期)?(相比|同比|比|较)", measure)) and out and out[-1].passage == where:
+            if (not measure or _RULES.cue("comparison_start").match(measure)) and out and out[-1].passage == where:
                 measure = out[-1].measure  # 为 408.9 亿美元 … 下降 4.3%: the same measure
             unit, scale, kind = UNITS[m["unit"]]
             value = float(m["num"])
-            if change and any(w in before[-8:] for w in _DOWN):
+            if change and _DOWN.search(before[-8:]):
                 value = -value
             out.append(Figure(measure, value, unit, scale, kind, change,
                               period[0] if period else "", period[1] if period else None,
@@ -177,15 +166,18 @@ def _header_unit(col: str) -> str:
 
 
 def _flow(title: str) -> tuple[str, str] | None:
-    if re.search(r"俄罗斯(向|对)中国出口|俄罗斯对华出口|中国从俄罗斯进口", title):
+    if _RULES.cue("exports_ru_cn").search(title):
         return ("RU", "CN")
-    if re.search(r"中国(向|对)俄(罗斯)?出口|俄罗斯从中国进口", title):
+    if _RULES.cue("exports_cn_ru").search(title):
         return ("CN", "RU")
     return None
 
 
 class FigureStage:
     """Figures of statistics entries, and of the chapters' tables."""
+
+    requires = ("entry.form", "entry.title", "entry.paragraph", "report.text", "report.chapters")
+    assigns = ("entry.figures", "report.tables")
 
     def __call__(self, report: Report) -> Report:
         for entry in report.chronicle:

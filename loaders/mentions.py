@@ -13,14 +13,14 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jieba
 
-from ontology import DATA_DIR
+from ontology.rules import RULES_DIR
 from ontology.reference import ReferenceData, by_surface
 
-from .records import Mention
+from .records import ChronicleEntry, Mention
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
@@ -43,7 +43,7 @@ class Found:
 class NamePatterns:
     """Cue words and character sets for names the reference data does not know."""
 
-    def __init__(self, path=DATA_DIR / "name_patterns.json"):
+    def __init__(self, path=RULES_DIR / "name_patterns.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
         translit = "".join(sorted(set(data["translit_chars"])))
         surnames = "".join(sorted(set(data["surnames"])))
@@ -174,7 +174,7 @@ class MentionFinder:
                 continue
             out.append(Found("person", None, name, s, e, self.patterns.english(name)))
         out.sort(key=lambda f: (f.start, f.end, f.kind))
-        return out
+        return _same_as_full_name(out)
 
     def country_of(self, kind: str, key: str | None) -> str | None:
         table = {"person": self.ref.persons, "organization": self.ref.organizations, "place": self.ref.places,
@@ -187,6 +187,10 @@ class MentionFinder:
         """A form several entities share (外交部): the one of the country the clause names
         just before it, or of the person named right after it (外交部发言人汪文斌)."""
         if kind == "person":
+            # 尼古拉·帕特鲁舍夫 … 帕特鲁舍夫: the one of them the text has named already
+            named = {f.key for f in found if f.kind == "person" and f.key in keys}
+            if len(named) == 1:
+                return named.pop()
             # 俄罗斯安全理事会秘书帕特鲁舍夫: the one of them who ever held the office named just before
             for f in found:
                 if f.kind == "office" and 0 <= start - f.end <= 2:
@@ -230,6 +234,21 @@ class MentionFinder:
                     out.append(Found("organization", key, form, s, e))
         return out
 
+def _same_as_full_name(found: list[Found]) -> list[Found]:
+    """A surname alone (扎帕罗夫) after a full name ending in it (阿克尔别克·扎帕罗夫) names
+    that person, whoever else the surname alone may mean."""
+    full = [f for f in found if f.kind == "person" and "·" in f.surface]
+    out = []
+    for f in found:
+        if f.kind == "person" and "·" not in f.surface:
+            same = {(g.key, g.en) for g in full if g.start < f.start and g.surface.endswith("·" + f.surface)}
+            if len(same) == 1:
+                key, en = same.pop()
+                f = replace(f, key=key, en=en)
+        out.append(f)
+    return out
+
+
 def locate(found: Iterable[Found], text: str, source: str, base: int, fallback: tuple[int, int]) -> list[Mention]:
     """Turn text-relative finds into source offsets; tidied text may differ from the
     source (spaces dropped), so each surface is searched for in the source slice."""
@@ -245,3 +264,55 @@ def locate(found: Iterable[Found], text: str, source: str, base: int, fallback: 
             start, end = fallback
         out.append(Mention(f.kind, f.key, f.surface, start, end, en=f.en))
     return out
+
+
+_BOOK_TITLE = re.compile(r"《[^》]*》")
+
+
+class MentionStage:
+    """Entity mentions of an entry's title and paragraph, with source offsets."""
+
+    requires = ("report.text", "entry.title", "entry.paragraph", "entry.title_passage", "entry.passage")
+    assigns = ("entry.mentions", "entry.title_mentions")
+
+    def __init__(self, finder: MentionFinder):
+        self.finder = finder
+
+    def __call__(self, entry: ChronicleEntry, source: str) -> ChronicleEntry:
+        tp = entry.title_passage
+        title_found = self.finder.find(entry.title)
+        mentions = locate(title_found, entry.title, source[tp.start:tp.end], tp.start, (tp.start, tp.end))
+        para_start = tp.end
+        para_found = self.finder.find(entry.paragraph)
+        mentions += locate(para_found, entry.paragraph, source[para_start:entry.passage.end], para_start,
+                           (entry.passage.start, entry.passage.end))
+        titles = [(tp.start + a.start(), tp.start + a.end()) for a in _BOOK_TITLE.finditer(source[tp.start:tp.end])]
+        titles += [(tp.end + a.start(), tp.end + a.end())
+                   for a in _BOOK_TITLE.finditer(source[tp.end:entry.passage.end])]
+        # names inside 《…》 belong to a document's title; they do not act in the event
+        entry.mentions = [replace(m, role="mentioned")
+                          if any(a <= m.start < b for a, b in titles) else m for m in mentions]
+        entry.title_mentions = len(title_found)
+        return entry
+
+
+class ChapterMentionStage:
+    """Persons, organizations and countries the analytical chapters name, paragraph by paragraph."""
+
+    KINDS = ("person", "organization", "country")
+    requires = ("report.chapters",)
+    assigns = ("report.chapter_mentions",)
+
+    def __init__(self, finder: MentionFinder):
+        self.finder = finder
+
+    def __call__(self, report):
+        out = []
+        for chapter in report.chapters:
+            for para in list(chapter.paragraphs) + [p for s in chapter.sections for p in s.paragraphs]:
+                found = [f for f in self.finder.find(para.text) if f.kind in self.KINDS]
+                for m in locate(found, para.text, para.passage.text, para.passage.start,
+                                (para.passage.start, para.passage.end)):
+                    out.append((replace(m, role="mentioned"), para.passage))
+        report.chapter_mentions = out
+        return report

@@ -87,6 +87,19 @@ class ChronicleSection:
     en: str = ""
 
 
+@dataclass(frozen=True)
+class ReportedMeeting:
+    """One meeting (talks, a call, a chaired session, a signing) that an entry reports
+    among others: a visit's separate talks, a summit beside a forum's speeches."""
+
+    persons: tuple[Mention, ...]  # who met, as named in the sentence or inferred from an office there
+    passage: Passage  # the sentence that reports it
+    date_begin: dt.date
+    date_end: dt.date
+    plover: str  # CONSULT, or AGREE for a signing
+    form: str  # meeting, phone_call, video_conference, signing
+
+
 @dataclass
 class ChronicleEntry:
     """One dated entry of the appendix chronicle."""
@@ -107,6 +120,7 @@ class ChronicleEntry:
     form: str = ""  # phone_call, video_conference, meeting, statement, statistic, …
     online: bool = False
     figures: list = field(default_factory=list)  # loaders.figures.Figure
+    meetings: list[ReportedMeeting] = field(default_factory=list)  # set where the entry reports several
 
 
 @dataclass

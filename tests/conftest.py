@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from graph.dataset import build, export
-from graph.store import OxigraphStore
+from graph.build import build
+from graph.rdf.export import export
+from graph.stores.oxigraph import OxigraphStore
 from loaders.pipeline import BUNDLED_REPORT, Pipeline
 from ontology.reference import ReferenceData
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+from helpers.paths import ROOT, SHARED  # noqa: F401 (for the tests that import them from here)
 
 
 @pytest.fixture(scope="session")

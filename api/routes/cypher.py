@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from graph.bolt import BoltError, BoltQueryError
-from graph.cypher import CypherRefused, CypherRunner, CypherTimeout
+from graph.neo4j.bolt import BoltError, BoltQueryError
+from graph.neo4j.cypher import CypherRefused, CypherRunner, CypherTimeout
 
 from ..deps import SettingsDep
 from ..models import ErrorBody
@@ -42,7 +42,7 @@ def get_cypher_runner(request: Request, settings: SettingsDep) -> CypherRunner |
     if not settings.neo4j_uri:
         return None
     with _lock:
-        runner = getattr(request.app.state, "cypher_runner", None)
+        runner = getattr(request.app.state, "cypher_runner", None)  # an app that never set one
         if runner is None:
             runner = CypherRunner(settings.neo4j_uri, user=settings.neo4j_user, password=settings.neo4j_password,
                                   database=settings.neo4j_database, timeout=settings.query_timeout,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from graph import events
+from graph.analyses import events
 
 from .. import examples
 from ..deps import PagingDep, StoreDep

@@ -7,14 +7,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from graph.streaming import iter_export
+from graph.rdf.export import iter_export
 
 from .. import examples
 from ..deps import StoreDep
 
 router = APIRouter(tags=["graph"])
 
-EXPORTS = {  # path suffix: (format name of graph.dataset.FORMATS, media type, operation)
+EXPORTS = {  # path suffix: (format name of graph.rdf.export.FORMATS, media type, operation)
     "ttl": ("turtle", "text/turtle", "export_turtle"),
     "nt": ("ntriples", "application/n-triples", "export_ntriples"),
     "jsonld": ("jsonld", "application/ld+json", "export_jsonld"),

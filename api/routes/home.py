@@ -8,11 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from graph import search as graph_search
-from graph.search import SearchHit
+from graph.analyses import search as graph_search
+from graph.analyses.search import SearchHit
 
 from ..deps import StoreDep
-from ..pages import home_page
+from ..pages.home import home_page
 
 router = APIRouter(tags=["home"])
 

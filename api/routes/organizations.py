@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from graph import organizations
+from graph.analyses import organizations
 
 from .. import examples
 from ..deps import PagingDep, StoreDep

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from graph import people
+from graph.analyses import meetings, people
 
 from .. import examples
 from ..deps import PagingDep, StoreDep
@@ -19,7 +19,7 @@ PersonId = Annotated[str, Path(description="Person id (local name of the IRI)", 
 Since = Annotated[dt.date | None, Query(alias="from", description="First day (inclusive)", examples=["2020-06-01"])]
 Until = Annotated[dt.date | None, Query(alias="to", description="Last day (inclusive)", examples=["2020-12-31"])]
 Framework = Annotated[str | None, Query(description="Framework id or code: sco, BRICS, RIC …", examples=["RIC"])]
-MeetingType = Annotated[Literal["CONSULT", "AGREE"] | None, Query(description="PLOVER type of the event")]
+MeetingType = Annotated[Literal[meetings.MEETING_TYPES] | None, Query(description="PLOVER type of the event")]
 
 
 @router.get("/persons", response_model=PersonPage, responses=examples.ok(examples.PERSON_PAGE))
@@ -41,7 +41,7 @@ def get_person(id: PersonId, store: StoreDep):
 def get_person_meetings(id: PersonId, store: StoreDep, paging: PagingDep, since: Since = None, until: Until = None,
                         framework: Framework = None, type: MeetingType = None):
     """Who this person met: counterpart, dates, event, place, framework, evidence."""
-    return MeetingPage.of(people.who_met_whom(store, id, since=since, until=until, framework=framework, type=type),
+    return MeetingPage.of(meetings.who_met_whom(store, id, since=since, until=until, framework=framework, type=type),
                           paging)
 
 
@@ -52,5 +52,5 @@ def who_met_whom(store: StoreDep, paging: PagingDep,
                  = None,
                  since: Since = None, until: Until = None, framework: Framework = None, type: MeetingType = None):
     """Meetings of two persons, of one, or every pair (each once)."""
-    return MeetingPage.of(people.who_met_whom(store, a, counterpart=b, since=since, until=until, framework=framework,
+    return MeetingPage.of(meetings.who_met_whom(store, a, counterpart=b, since=since, until=until, framework=framework,
                                               type=type), paging)

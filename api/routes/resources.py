@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from graph import resources
-from graph.endpoint import NotAcceptable
-from graph.results import GRAPH_TYPES, media_type_for_format, negotiate, write_graph
+from graph.analyses import resources
+from graph.sparql.endpoint import NotAcceptable
+from graph.sparql.results import GRAPH_TYPES, media_type_for_format, negotiate, write_graph
 
 from .. import examples
 from ..deps import StoreDep
-from ..html import node_page
+from ..pages.node import node_page
 
 router = APIRouter(tags=["linked data"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from graph import overview
+from graph.analyses import stats as overview
 
 from .. import examples
 from ..deps import StoreDep

@@ -10,7 +10,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
-from graph import networks, viz
+from graph.networks import graphs as networks
+from graph.networks import render as viz
 
 from ..deps import StoreDep
 

@@ -1,0 +1,1 @@
+"""Pages in HTML: the home page and a node's page."""

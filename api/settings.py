@@ -1,0 +1,37 @@
+"""One typed settings object for every part of the product, read from the environment
+(``KG_*``, and ``NEO4J_*`` for the mirror). The service and the commands read it and
+pass what each part needs; nothing under ``graph/`` reads the environment.
+
+    >>> Settings(store="/tmp/kg").store
+    '/tmp/kg'
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KG_", env_file=".env", extra="ignore")
+
+    store: str = Field("data/store", description="Directory of the embedded store, or http(s) URL of a SPARQL server")
+    query_timeout: float = Field(10.0, gt=0, description="Seconds a SPARQL query may run")
+    result_limit: int = Field(100_000, gt=0, description="Most result rows (or triples) one query may return")
+    body_limit: int = Field(1_000_000, gt=0, description="Largest request body accepted, in bytes")
+    admin_token: str = Field("", description="Bearer token that allows SPARQL Update; empty refuses all updates")
+    query_workers: int = Field(4, gt=0, le=64, description="SPARQL queries the service runs at once")
+    sparql_query_url: str = Field("", description="Query endpoint of a SPARQL store (default: STORE/query)")
+    sparql_update_url: str = Field("", description="Update endpoint of a SPARQL store (default: STORE/update)")
+    sparql_store_url: str = Field("", description="Graph Store Protocol endpoint of a SPARQL store "
+                                                   "(default: STORE/store)")
+    neo4j_uri: str = Field("", validation_alias=AliasChoices("NEO4J_URI", "KG_NEO4J_URI"))
+    neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "KG_NEO4J_USER"))
+    neo4j_password: str = Field("", validation_alias=AliasChoices("NEO4J_PASSWORD", "KG_NEO4J_PASSWORD"))
+    neo4j_database: str = Field("", validation_alias=AliasChoices("NEO4J_DATABASE", "KG_NEO4J_DATABASE"))
+
+    def store_options(self) -> dict:
+        """What ``graph.stores.open_store`` needs besides the location: a SPARQL
+        server's endpoints and how long one request to it may take."""
+        return {"query_url": self.sparql_query_url, "update_url": self.sparql_update_url,
+                "store_url": self.sparql_store_url, "timeout": self.query_timeout}

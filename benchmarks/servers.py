@@ -1,0 +1,111 @@
+"""Servers under test, each in a process of its own on loopback: ``kg serve``, the
+Oxigraph server, and a Bolt server for the mirror."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import socket
+import subprocess
+import tempfile
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .http import HttpClient
+
+def free_port(below: int | None = None) -> int:
+    """A loopback port nobody listens on; ``below`` for servers that refuse high ports."""
+    if below is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(20000, below)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port below {below}")
+
+
+@dataclass
+class Service:
+    url: str
+    pid: int
+    first_answer_s: float
+
+
+@contextmanager
+def _server(cmd: list[str], ready: str, what: str, timeout: float = 60.0):
+    """Start ``cmd``, wait until ``ready`` answers 200 (polled every 10 ms), yield the
+    process and the seconds that took; stop it on the way out."""
+    with tempfile.TemporaryFile() as log:
+        # A file, not a pipe: a server that logs more than a pipe holds would stop.
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            while True:
+                try:
+                    client = HttpClient(ready)
+                    status, _ = client.get(ready)
+                    client.close()
+                    if status == 200:
+                        break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.perf_counter() - t0 > timeout:
+                    _stop(proc)
+                    log.seek(0)
+                    raise RuntimeError(f"{what} did not answer at {ready}: "
+                                       + log.read().decode(errors="replace")[-800:].strip())
+                time.sleep(0.01)
+            yield proc, time.perf_counter() - t0
+        finally:
+            _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def kg_service(store: str, *, first: str = "/sparql?query=ASK%7B%7D"):
+    """``kg serve`` on the store, in its own process on a free loopback port; yields a
+    ``Service`` with the seconds from starting the process to its first answer at
+    ``first``."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "api.cli", "serve", "--store", store, "--port", str(port), "--log-level", "warning"]
+    with _server(cmd, url + first, "kg serve") as (proc, seconds):
+        yield Service(url, proc.pid, seconds)
+
+
+def oxigraph_binary() -> str | None:
+    beside = Path(sys.executable).with_name("oxigraph")
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+@contextmanager
+def oxigraph_server(store: str, workdir: Path, binary: str):
+    """``oxigraph serve-read-only`` on a copy of the store's live generation (all named
+    graphs as the default graph, as the service queries them); yields its base URL."""
+    data = workdir / "oxigraph"
+    shutil.copytree((Path(store) / "current").resolve(), data)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [binary, "serve-read-only", "--location", str(data), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    with _server(cmd, url + "/query?query=ASK%7B%7D", "oxigraph serve-read-only"):
+        yield url
