@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     sparql_update_url: str = Field("", description="Update endpoint of a SPARQL store (default: STORE/update)")
     sparql_store_url: str = Field("", description="Graph Store Protocol endpoint of a SPARQL store "
                                                    "(default: STORE/store)")
+    sparql_union_default_graph: bool = Field(False, description="The SPARQL store's default graph is the union of "
+                                                                "its named graphs (Fuseki's unionDefaultGraph, "
+                                                                "GraphDB, Virtuoso): queries name no dataset")
     neo4j_uri: str = Field("", validation_alias=AliasChoices("NEO4J_URI", "KG_NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "KG_NEO4J_USER"))
     neo4j_password: str = Field("", validation_alias=AliasChoices("NEO4J_PASSWORD", "KG_NEO4J_PASSWORD"))
@@ -48,4 +51,5 @@ class Settings(BaseSettings):
         """What ``graph.stores.open_store`` needs besides the location: a SPARQL
         server's endpoints and how long one request to it may take."""
         return {"query_url": self.sparql_query_url, "update_url": self.sparql_update_url,
-                "store_url": self.sparql_store_url, "timeout": self.query_timeout}
+                "store_url": self.sparql_store_url, "union_default_graph": self.sparql_union_default_graph,
+                "timeout": self.query_timeout}
