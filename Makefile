@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STORE  ?= data/store
 
-.PHONY: run serve setup build query test eval bench clean neo4j neo4j-stop
+.PHONY: run serve setup build query test eval bench clean neo4j neo4j-stop servers
 
 # The main job: build the graph from the bundled report (when there is none yet) and serve it.
 run: serve
@@ -27,8 +27,17 @@ $(VENV)/.installed: pyproject.toml
 build: setup
 	$(BIN)/kg build --store $(STORE)
 
-test: setup
+test: setup servers
 	$(BIN)/python -m pytest
+
+# The real servers the tests start (Neo4j, Fuseki), fetched through Maven once; without
+# Java and Maven the tests that need them are skipped.
+servers:
+	@if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then \
+		bash tools/servers/neo4j.sh fetch && bash tools/servers/fuseki.sh fetch; \
+	else \
+		echo "make: no java and mvn here: the tests against Neo4j and Fuseki will be skipped"; \
+	fi
 
 eval: build
 	$(BIN)/kg export --store $(STORE) --format turtle --out data/graph.ttl

@@ -78,6 +78,10 @@ class Dialect:
     native_dates = True
     list_keys_statement = ("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties WHERE type = 'UNIQUENESS' "
                            "RETURN labelsOrTypes AS labels, properties")
+    #: Nodes per label and relationships per type from the count store, in one call
+    #: (None: one count query per label and type).
+    graph_counts_statement: str | None = ("CALL db.stats.retrieve('GRAPH COUNTS') YIELD data "
+                                          "RETURN data.nodes AS nodes, data.relationships AS rels")
 
     def recognizes(self, names: list[str]) -> bool:
         return any(str(n).startswith("Neo4j") for n in names)
@@ -157,6 +161,7 @@ class FalkorDBDialect(Dialect):
     refused_functions_reason = "cannot return temporal values over Bolt; dates in the mirror are ISO strings"
     transactional = False
     native_dates = False
+    graph_counts_statement = None
     list_indexes_statement = "CALL db.indexes() YIELD label, properties RETURN label, properties"
     # Bytes kept free in each statement besides the measured text.
     _margin = 64

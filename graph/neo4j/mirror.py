@@ -47,7 +47,7 @@ from ontology.vocab import PREFIXES
 
 from ..rdf import iris
 from ..sparql import named
-from .bolt import BoltError, BoltServer, BoltUnavailable
+from .bolt import BoltError, BoltQueryError, BoltServer, BoltUnavailable
 from .dialects import Dialect
 
 __all__ = ["NODE_KINDS", "REL_KINDS", "MAPPING_DIGEST", "MirrorError", "Projection", "Plan", "SyncReport", "Parity",
@@ -174,10 +174,11 @@ SELECT DISTINCT ?s ?kind WHERE {{
 }}"""
 
 # The projection reads broad patterns and keeps the rows of mirrored nodes itself (a
-# join with the node kinds in SPARQL costs more than the rows it saves).
-SPARQL_LITERALS = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o . FILTER(isLiteral(?o)) {_IN_ID.format(v='?s')} }}"
+# join with the node kinds, or even a filter on the subject, costs more than the rows
+# it saves).
+SPARQL_LITERALS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o . FILTER(isLiteral(?o)) }"
 
-SPARQL_TYPES = f"SELECT ?s ?t WHERE {{ ?s a ?t . FILTER(isIRI(?t)) {_IN_ID.format(v='?s')} }}"
+SPARQL_TYPES = "SELECT ?s ?t WHERE { ?s a ?t . FILTER(isIRI(?t)) }"
 
 # Facts whose value is a concept: how each becomes a property (its notation, its English
 # label, or the local name of its IRI).
@@ -591,11 +592,30 @@ def _count_store_query() -> str:
 COUNT_STORE = _count_store_query()
 
 
-def _stamp_holds(server: BoltServer, stamp: Stamp) -> bool:
-    """The database's counts per label and type are those the stamp recorded."""
+def server_counts(server: BoltServer) -> tuple[dict[str, int], dict[str, int]]:
+    """Nodes per label of the mirror (and ``Resource``) and relationships per type in
+    the whole database, from the server's count store: cheap whatever the size."""
+    statement = server.dialect.graph_counts_statement
+    if statement:
+        try:
+            row = server.read(statement)[0]
+        except BoltQueryError:
+            pass  # a user the procedure is not granted to
+        else:
+            nodes = {r["label"]: int(r["count"]) for r in row["nodes"] if set(r) == {"label", "count"}}
+            rels = {r["relationshipType"]: int(r["count"]) for r in row["rels"]
+                    if set(r) == {"relationshipType", "count"}}
+            return ({label: nodes.get(label, 0) for label in LABELS},
+                    {k.type: rels.get(k.type, 0) for k in REL_KINDS})
     nodes, rels = {}, {}
     for row in server.read(COUNT_STORE):
         (nodes if row["what"] == "node" else rels)[row["name"]] = int(row["n"])
+    return nodes, rels
+
+
+def _stamp_holds(server: BoltServer, stamp: Stamp) -> bool:
+    """The database's counts per label and type are those the stamp recorded."""
+    nodes, rels = server_counts(server)
     want_nodes = {label: stamp.nodes.get(label, 0) for label in LABELS if label != RESOURCE}
     want_nodes[RESOURCE] = sum(stamp.nodes.values())
     return (nodes == want_nodes

@@ -5,25 +5,17 @@ passes unnoticed."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
-import sys
-from functools import lru_cache
 
 import pytest
 
-from helpers.paths import ROOT
+from benchmarks import servers
 
 
-@lru_cache(maxsize=1)
 def launch():
     """``tools/servers/launch.py``, the project's starter for Neo4j and Fuseki."""
-    spec = importlib.util.spec_from_file_location("kg_servers_launch", ROOT / "tools" / "servers" / "launch.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return servers.launch()
 
 
 def servers_required() -> bool:

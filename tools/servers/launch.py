@@ -245,13 +245,14 @@ def _base_env(drop_prefix: str) -> dict[str, str]:
 
 def start_neo4j(workdir: str | os.PathLike, bolt_port: int | None = None, http_port: int | None = None,
                 password: str | None = None, *, heap: str = "1g", pagecache: str = "64m",
-                tx_timeout: str | None = None, conf_extra: str = "", timeout: float = 180.0) -> Neo4jServer:
+                tx_timeout: str | None = None, conf_extra: str = "", java_opts: str = "",
+                timeout: float = 180.0) -> Neo4jServer:
     """Start Neo4j with its data and logs in ``workdir`` (created; reused if it holds a
     database made with the same password) and return once it accepts a Bolt login.
 
     Free ports are chosen when none are given; a random password when none is given.
     ``tx_timeout`` (e.g. ``"5s"``) sets ``db.transaction.timeout``; ``conf_extra`` is
-    appended to neo4j.conf."""
+    appended to neo4j.conf; ``java_opts`` are more JVM options (``NEO4J_JAVA_OPTS``)."""
     workdir = Path(workdir).resolve()
     if bolt_port is None or http_port is None:
         b, h = free_ports(2)
@@ -263,6 +264,8 @@ def start_neo4j(workdir: str | os.PathLike, bolt_port: int | None = None, http_p
                NEO4J_TX_TIMEOUT=tx_timeout or "0s", NEO4J_START_TIMEOUT=str(int(timeout)))
     if conf_extra:
         env["NEO4J_CONF_EXTRA"] = conf_extra
+    if java_opts:
+        env["NEO4J_JAVA_OPTS"] = java_opts
     if "NEO4J_VERSION" in os.environ:
         env["NEO4J_VERSION"] = os.environ["NEO4J_VERSION"]
     _script(NEO4J_SH, "start", env, timeout=timeout + 30)
