@@ -5,8 +5,8 @@ rely on there: a uniqueness constraint on ``iri`` for every label of the mirror,
 native ``date`` values, parameters sent as values, real transactions (the mirror
 writes many statements in one), read transactions the server enforces and a
 server-side transaction time limit. ``FalkorDBDialect`` holds every workaround for
-FalkorDB's Bolt port (a second target; the test suite runs both). FalkorDB answers the official
-driver too, and even introduces itself as ``Neo4j/5.13.0``; it is told apart by the
+FalkorDB's Bolt port (a second target; the test suite runs both). FalkorDB answers the
+official driver too, and even introduces itself as ``Neo4j/5.13.0``; it is told apart by the
 procedures it lists. Where it differs, the difference would corrupt a mirror without a
 word, so each one is guarded here:
 
@@ -24,7 +24,7 @@ word, so each one is guarded here:
 - Temporal values (``date()``, ``duration()`` …) in a result crash the server: the
   mirror keeps dates as ISO strings there (``encode``), and read-only Cypher refuses
   those functions.
-- ``CREATE CONSTRAINT`` is not Cypher there: the key ``Resource.iri`` is an index, and
+- ``CREATE CONSTRAINT`` is not Cypher there: ``iri`` is an index of every label, and
   uniqueness rests on the mirror's MERGE by IRI.
 - It keeps six decimals of a float.
 - After a client says GOODBYE, the server ignores the next connection it accepts (the
