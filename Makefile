@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STORE  ?= data/store
 
-.PHONY: run serve setup setup-test build query test eval bench notebooks clean
+.PHONY: run serve setup setup-test build query test eval bench notebooks clean neo4j neo4j-stop servers
 
 # The main job: build the graph from the bundled report (when there is none yet) and serve it.
 run: serve
@@ -42,8 +42,17 @@ notebooks: build
 build: setup
 	$(BIN)/kg build --store $(STORE)
 
-test: setup-test
+test: setup-test servers
 	$(BIN)/python -m pytest
+
+# The real servers the tests start (Neo4j, Fuseki), fetched through Maven once; without
+# Java and Maven the tests that need them are skipped.
+servers:
+	@if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then \
+		bash tools/servers/neo4j.sh fetch && bash tools/servers/fuseki.sh fetch; \
+	else \
+		echo "make: no java and mvn here: the tests against Neo4j and Fuseki will be skipped"; \
+	fi
 
 # Scores the bundled report against its annotated entries, then every annotated excerpt of
 # another edition (text NAME.zh.txt beside its annotations NAME.jsonl) built on its own.
@@ -61,6 +70,15 @@ eval: build
 
 bench: setup-test
 	$(BIN)/kg bench
+
+# A real Neo4j 5 (Community) on 127.0.0.1, no Docker: fetched through Maven once, then
+# started in the background; prints its bolt:// URI (tools/servers/README.md).
+neo4j:
+	bash tools/servers/neo4j.sh fetch
+	bash tools/servers/neo4j.sh start
+
+neo4j-stop:
+	bash tools/servers/neo4j.sh stop
 
 clean:
 	rm -rf data build *.egg-info

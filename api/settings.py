@@ -39,13 +39,31 @@ class Settings(BaseSettings):
     sparql_update_url: str = Field("", description="Update endpoint of a SPARQL store (default: STORE/update)")
     sparql_store_url: str = Field("", description="Graph Store Protocol endpoint of a SPARQL store "
                                                    "(default: STORE/store)")
+    sparql_union_default_graph: bool = Field(False, description="The SPARQL store's default graph is the union of "
+                                                                "its named graphs (Fuseki's unionDefaultGraph, "
+                                                                "GraphDB, Virtuoso): queries name no dataset")
     neo4j_uri: str = Field("", validation_alias=AliasChoices("NEO4J_URI", "KG_NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "KG_NEO4J_USER"))
     neo4j_password: str = Field("", validation_alias=AliasChoices("NEO4J_PASSWORD", "KG_NEO4J_PASSWORD"))
     neo4j_database: str = Field("", validation_alias=AliasChoices("NEO4J_DATABASE", "KG_NEO4J_DATABASE"))
+    neo4j_bolt_port: int = Field(7687, gt=0, lt=65536, validation_alias=AliasChoices("NEO4J_BOLT_PORT",
+                                                                                    "KG_NEO4J_BOLT_PORT"),
+                                 description="Bolt port of the local Neo4j `make neo4j` starts")
+    mirror_tx_timeout: float = Field(60.0, gt=0, description="Seconds the server lets one transaction of a "
+                                                             "mirror sync run")
+
+    def mirror_uri(self) -> str:
+        """The Neo4j server ``kg mirror`` syncs: ``NEO4J_URI``, else the local one
+        ``make neo4j`` starts.
+
+        >>> Settings(neo4j_uri="", neo4j_bolt_port=7688).mirror_uri()
+        'bolt://127.0.0.1:7688'
+        """
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_bolt_port}"
 
     def store_options(self) -> dict:
         """What ``graph.stores.open_store`` needs besides the location: a SPARQL
         server's endpoints and how long one request to it may take."""
         return {"query_url": self.sparql_query_url, "update_url": self.sparql_update_url,
-                "store_url": self.sparql_store_url, "timeout": self.query_timeout}
+                "store_url": self.sparql_store_url, "union_default_graph": self.sparql_union_default_graph,
+                "timeout": self.query_timeout}

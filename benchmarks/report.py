@@ -60,7 +60,7 @@ def run(sections: list[str], scales: list[int], *, store: str | None = None, sec
                                  "in headless Chromium at 1280×800",
                         lambda: pages.pages_table(location), pages.format_pages)
             if "mirror" in sections:
-                section("mirror", "mirror: Neo4j mirror over Bolt, against a Bolt server started here",
+                section("mirror", "mirror: kg mirror on Neo4j 5 (and FalkorDB), each server started here",
                         lambda: mirror.mirror_table(location), mirror.format_mirror)
     figures["targets"] = targets(figures)
     if as_json:
@@ -168,6 +168,9 @@ def targets(figures: dict) -> list[tuple[str, str, str, bool | None]]:
                     hostile["rss_peak_mb"] <= hostile["memory_cap_mb"]))
         out.append(("hostile load", "CPU idle within the time limit", f"{hostile['seconds_to_idle']:.1f} s",
                     hostile["seconds_to_idle"] <= hostile["time_limit_s"]))
+
+    from .mirror import mirror_targets
+    out += mirror_targets(figures.get("mirror"))
     return out
 
 

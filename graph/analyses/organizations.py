@@ -84,7 +84,8 @@ def organization_detail(store, organization: str, *, kind: str = "organization")
 
 def find_works(store, kind: str) -> list[WorkSummary]:
     """Every agreement (``kind="agreement"``) or project (``kind="project"``), with its
-    parties or partners and the events about it, by label.
+    parties or partners and the events about it (in the order of their ids: by date),
+    by label.
 
     Examples
     --------
@@ -108,5 +109,5 @@ def find_works(store, kind: str) -> list[WorkSummary]:
         r = nodes.ref(w.value, f)
         out.append(WorkSummary(id=r.id, iri=r.iri, label=r.label, labels=r.labels,
                                parties=[refs[t.value] for t in f.get(str(party), ()) if t.value in refs],
-                               events=events.get(w.value, [])))
+                               events=sorted(events.get(w.value, []), key=lambda e: e.id)))
     return sorted(out, key=lambda w: (w.label.casefold(), w.id))

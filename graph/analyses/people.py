@@ -72,7 +72,7 @@ def _person_index(store) -> dict[str, _Entry]:
             n = nodes.norm(text)
             f = _fold(n)
             keys.append((n, f, _compact(f)))
-        out[p] = _Entry(p, {k: v for k, v in labels[p].items() if k}, alt[p], pinyin, keys)
+        out[p] = _Entry(p, {k: v for k, v in labels[p].items() if k}, sorted(alt[p]), pinyin, keys)
     return out
 
 

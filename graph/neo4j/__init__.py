@@ -1,2 +1,3 @@
 """The graph in Neo4j: the Bolt connection and each server's dialect, the mirror (a
-differential sync and its parity check) and read-only Cypher."""
+differential sync in transactions, and its parity check), read-only Cypher, and the
+Cypher questions of docs/neo4j.md (``queries/``)."""

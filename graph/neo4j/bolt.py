@@ -1,5 +1,6 @@
 """Connections to a Bolt server: log in, find the server's dialect (``dialects``), run
-statements in managed transactions, and name what went wrong.
+statements in managed transactions (the driver retries one that meets a transient
+error, for up to ``retry_seconds``), and name what went wrong.
 """
 
 from __future__ import annotations
@@ -90,15 +91,26 @@ class BoltServer:
 
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, int]:
         """Run one write statement in a transaction of its own; the counters it reports."""
-        params = self.prepare(query, params)
+        return self.write_many([(query, params)])
 
+    def write_many(self, statements: list[tuple[str, Mapping[str, Any] | None]], *,
+                   timeout: float | None = None) -> dict[str, int]:
+        """Run the statements in one transaction, which the server stops after
+        ``timeout`` seconds; the counters they report, added up."""
+        prepared = [(q, self.prepare(q, p)) for q, p in statements]
+
+        @neo4j.unit_of_work(timeout=timeout)
         def work(tx):
-            return vars(tx.run(query, params).consume().counters)
+            total: dict[str, int] = {}
+            for q, p in prepared:
+                for k, v in vars(tx.run(q, p).consume().counters).items():
+                    if isinstance(v, int) and not isinstance(v, bool) and v:
+                        total[k] = total.get(k, 0) + v
+            return total
 
         with self._translate():
             with self._session() as s:
-                counters = s.execute_write(work)
-        return {k: v for k, v in counters.items() if isinstance(v, int) and not isinstance(v, bool) and v}
+                return s.execute_write(work)
 
     def prepare(self, query: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """The parameters as this server must receive them (see ``dialects``)."""
@@ -158,7 +170,9 @@ def connect(uri: str, *, user: str = "", password: str = "", database: str = "",
         raise BoltError(f"not a Bolt URI: {uri!r}; use bolt://HOST:7687 or neo4j://HOST:7687")
     auth = (user, password) if password else None
     try:
+        # Notifications (a label not created yet, say) would be logged as warnings.
         driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=connect_timeout,
+                                      notifications_min_severity="OFF",
                                       max_transaction_retry_time=retry_seconds, connection_acquisition_timeout=
                                       connect_timeout + retry_seconds)
     except (ValueError, nx.ConfigurationError) as exc:

@@ -6,10 +6,12 @@ comments: it refuses the clauses that write or administer (``CREATE``, ``MERGE``
 ``SET``, ``DELETE``, ``REMOVE``, ``DROP``, ``LOAD CSV``, ``FOREACH`` …), ``CALL`` of any
 procedure not on a read-only list, ``USE`` of another database, ``SHOW`` of anything
 but indexes, constraints, procedures and functions, and more than one statement.
-Values come as parameters, never in the text. On Neo4j the query also runs in a read
-transaction, which the server enforces; on a server without a read mode the guard is
-the only barrier, and it also refuses the functions that server cannot answer (see
-``dialects``).
+Values come as parameters, never in the text. On Neo4j the query then runs in a read
+transaction (``READ`` access mode) with a transaction time limit, both enforced by the
+server: a write that got past the guard, say by a procedure that writes, is refused
+by the database itself, and a query that runs too long is stopped there. On a server
+without a read mode the guard is the only barrier, and it also refuses the functions
+that server cannot answer (see ``dialects``).
 
     >>> check_read_only("MATCH (p:Person {name: $name}) RETURN p.name_zh")
     >>> check_read_only("MATCH (p:Person) SET p.x = 1")
@@ -253,6 +255,8 @@ class CypherRunner:
             # configured limit (FalkorDB's TIMEOUT_MAX) fails without a name, at the limit.
             if "TransactionTimedOut" in exc.code or time.monotonic() - started >= timeout:
                 raise CypherTimeout(f"the query ran for more than {timeout:g} s") from None
+            if exc.code == "Neo.ClientError.Statement.AccessMode":  # the database's own read mode
+                raise CypherRefused("the database refused to write: the Cypher endpoint only reads") from None
             raise
         return CypherResult(keys, [{k: to_json(r[k]) for k in keys} for r in records], more)
 

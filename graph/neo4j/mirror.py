@@ -1,22 +1,37 @@
 """The graph as a property graph in Neo4j, kept equal to the RDF graph.
 
 :func:`project` reads the store with SPARQL into what the mirror must hold: one node
-per person, organization, country, place, event, agreement, project and framework
-(labels ``Resource`` and the kind, keyed by ``iri``), and typed relationships between
-them. :func:`sync` reads what the mirror holds, and writes only the difference:
-stale nodes and relationships are deleted, missing or changed ones are merged by IRI,
-in batches of one parameterized ``UNWIND`` statement per transaction. A second sync of
-an unchanged store writes nothing, and a sync interrupted halfway is completed by the
-next one. :func:`check_parity` compares counts per node label and relationship type,
-and the who-met-whom pairs, with the answers of SPARQL on the store.
+per person, organization, country, place, event (chronicle entries and the meetings
+inside them), agreement, project, framework, office, figure, source passage and
+report (labels ``Resource`` and the kind, keyed by ``iri``), and typed relationships
+between them (``NODE_KINDS``, ``REL_KINDS``; docs/neo4j.md draws the model).
+
+:func:`sync` reads what the mirror holds and writes only the difference: stale
+relationships and nodes are deleted, missing or changed ones merged by IRI, in
+batches of one parameterized ``UNWIND $rows …`` statement each, several batches to a
+transaction (on a server with transactions), every transaction with a time limit and
+retried by the driver on transient errors. A second sync of an unchanged store writes
+nothing, and a sync interrupted halfway is completed by the next one.
+
+A sync also leaves a stamp in the database (a ``MirrorState`` node: the store's
+generation, the mapping's digest, and the count of nodes per label and relationships
+per type it wrote). A re-sync of a store generation the stamp names reads the
+mirror's counts (from the server's count store) instead of projecting the store, and
+writes nothing when they agree; ``full=True`` compares every property instead.
+
+:func:`check_parity` compares counts per node label and relationship type, and the
+who-met-whom pairs of the contract's SPARQL definition, with the mirror. Its SPARQL
+is written apart from the projection's, so the two paths check each other.
 
 Only nodes labelled ``Resource`` whose IRI is the project's (``iris.BASE``) belong to
-the mirror; anything else in the database is left alone. The mapping, with Cypher for
-common questions, is described in ``docs/neo4j.md``.
+the mirror; anything else in the database is left alone.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import math
 import re
 import time
@@ -25,14 +40,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..rdf import iris
-from ..sparql.run import run_query
-from .bolt import BoltError, BoltServer, BoltUnavailable
+import pyoxigraph as ox
 
-__all__ = ["NODE_KINDS", "REL_KINDS", "QUERIES", "MirrorError", "Projection", "Plan", "SyncReport", "Parity", "Counts",
-           "project", "read_mirror", "plan", "sync", "check_parity", "store_counts", "mirror_counts"]
+from ontology.rules import MEETING_TYPES
+from ontology.vocab import PREFIXES
+
+from ..rdf import iris
+from ..sparql import named
+from .bolt import BoltError, BoltQueryError, BoltServer, BoltUnavailable
+from .dialects import Dialect
+
+__all__ = ["NODE_KINDS", "REL_KINDS", "MAPPING_DIGEST", "MirrorError", "Projection", "Plan", "SyncReport", "Parity",
+           "Counts", "Stamp", "project", "read_mirror", "read_stamp", "plan", "sync", "check_parity", "store_counts",
+           "mirror_counts"]
 
 RESOURCE = "Resource"
+STAMP_LABEL = "MirrorState"
 
 
 class MirrorError(Exception):
@@ -42,7 +65,7 @@ class MirrorError(Exception):
 @dataclass(frozen=True)
 class NodeKind:
     label: str
-    cls: str  # a contract class; instances of its subclasses count too
+    cls: str  # a class of the contract; instances of its subclasses count too
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,7 @@ class RelKind:
     props: tuple[tuple[str, str], ...] = ()
 
 
+# In order of precedence: a node of two kinds gets the first.
 NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("Person", "foaf:Person"),
     NodeKind("Organization", "org:Organization"),
@@ -70,7 +94,12 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("Agreement", "crd:Agreement"),
     NodeKind("Project", "crd:Project"),
     NodeKind("Framework", "crd:Framework"),
+    NodeKind("Office", "crd:Office"),
+    NodeKind("Figure", "crd:Figure"),
+    NodeKind("Passage", "crd:Passage"),
+    NodeKind("Report", "crd:Report"),
 )
+LABELS: tuple[str, ...] = (RESOURCE, *(k.label for k in NODE_KINDS))
 
 
 def _local(iri: str) -> str:
@@ -90,6 +119,8 @@ def _local_name(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
 
 
+_DATED = (("start", "start_date"), ("end", "end_date"))
+
 REL_KINDS: tuple[RelKind, ...] = (
     RelKind("PARTICIPATED_IN", "?p rdfs:subPropertyOf+ sem:hasActor . ?b ?p ?a .", id_prop="role", id_var="p",
             id_value=_local,
@@ -97,16 +128,22 @@ REL_KINDS: tuple[RelKind, ...] = (
                      "crd:inferredFrom ?office . ?office skos:prefLabel ?via FILTER(LANG(?via) = 'en') }",
             props=(("via", "inferred_from"),)),
     RelKind("MENTIONS", "?a crd:mentions ?b ."),
-    RelKind("MEMBER_OF", "?id a/rdfs:subClassOf* org:Membership ; org:member ?a ; org:organization ?b .",
+    RelKind("MEMBER_OF", "?id a/rdfs:subClassOf* org:Membership ; org:member ?a ; org:organization ?b . "
+                         "MINUS { ?id a crd:Tenure }",
             id_prop="membership",
             optional="OPTIONAL { ?id org:role ?role } OPTIONAL { ?id schema:startDate ?start } "
                      "OPTIONAL { ?id schema:endDate ?end }",
-            props=(("role", "role"), ("start", "start_date"), ("end", "end_date"))),
+            props=(("role", "role"), *_DATED)),
+    RelKind("HELD", "?id a crd:Tenure ; crd:holder ?a ; crd:office ?b .", id_prop="tenure",
+            optional="OPTIONAL { ?id schema:startDate ?start } OPTIONAL { ?id schema:endDate ?end }",
+            props=_DATED),
+    RelKind("POST_IN", "?a org:postIn ?b ."),
     RelKind("PART_OF", "?a org:subOrganizationOf ?b ."),
     RelKind("LOCATED_IN", "{ ?a schema:containedInPlace ?b } UNION { ?a schema:location ?b }"),
     RelKind("TOOK_PLACE_IN", "?a sem:hasPlace ?b ."),
     RelKind("HAS_MEETING", "?a sem:hasSubEvent ?b ."),
     RelKind("IN_FRAMEWORK", "?a crd:inFramework ?b ."),
+    RelKind("IN_SERIES", "?a crd:inSeries ?b ."),
     RelKind("NATIONAL_OF", "?a schema:nationality ?b ."),
     RelKind("AFFILIATED_WITH", "?a schema:affiliation ?b ."),
     RelKind("MET_WITH", "?enc a crd:Encounter ; crd:person ?a, ?b ; crd:inEvent ?id . FILTER(STR(?a) < STR(?b))",
@@ -115,6 +152,11 @@ REL_KINDS: tuple[RelKind, ...] = (
     RelKind("CONCLUDES", "?a crd:concludes ?b ."),
     RelKind("PARTY_TO", "?b crd:party ?a ."),
     RelKind("PARTNER_IN", "?b crd:partner ?a ."),
+    RelKind("REPORTS", "?a crd:reports ?b ."),
+    RelKind("FLOW_FROM", "?a crd:flowFrom ?b ."),
+    RelKind("FLOW_TO", "?a crd:flowTo ?b ."),
+    RelKind("DERIVED_FROM", "?a prov:wasDerivedFrom ?b ."),
+    RelKind("IN_REPORT", "?a dcterms:isPartOf ?b ."),
 )
 _REL_BY_TYPE = {k.type: k for k in REL_KINDS}
 
@@ -122,102 +164,136 @@ _REL_BY_TYPE = {k.type: k for k in REL_KINDS}
 
 _KIND_VALUES = " ".join(f'({k.cls} "{k.label}")' for k in NODE_KINDS)
 _CLASS_VALUES = " ".join(k.cls for k in NODE_KINDS)
-
-
-def _mirrored(var: str) -> str:
-    # A join, not FILTER EXISTS: Oxigraph evaluates EXISTS once per row, hundreds of times slower.
-    v = var[1:]
-    return (f"{var} a ?t_{v} . ?t_{v} rdfs:subClassOf* ?k_{v} . VALUES ?k_{v} {{ {_CLASS_VALUES} }} "
-            f"FILTER(isIRI({var}) && STRSTARTS(STR({var}), STR(id:)))")
-
+_IN_ID = "FILTER(isIRI({v}) && STRSTARTS(STR({v}), STR(id:)))"
 
 SPARQL_NODES = f"""
 SELECT DISTINCT ?s ?kind WHERE {{
   VALUES (?c ?kind) {{ {_KIND_VALUES} }}
   ?s a/rdfs:subClassOf* ?c .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(id:)))
+  {_IN_ID.format(v="?s")}
 }}"""
+
+# The projection reads broad patterns and keeps the rows of mirrored nodes itself (a
+# join with the node kinds, or even a filter on the subject, costs more than the rows
+# it saves).
+SPARQL_LITERALS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o . FILTER(isLiteral(?o)) }"
+
+SPARQL_TYPES = "SELECT ?s ?t WHERE { ?s a ?t . FILTER(isIRI(?t)) }"
+
+# Facts whose value is a concept: how each becomes a property (its notation, its English
+# label, or the local name of its IRI).
+_CONCEPT_FACTS = {
+    "http://semanticweb.cs.vu.nl/2009/11/sem/eventType": ("plover", "notation"),
+    "https://w3id.org/china-russia-dialogue/ontology#form": ("form", "notation"),
+    "https://w3id.org/china-russia-dialogue/ontology#chronicleSection": ("section", "label"),
+    "https://w3id.org/china-russia-dialogue/ontology#role": ("role", "local"),
+}
+SPARQL_CONCEPTS = f"""
+SELECT ?s ?p ?c ?n ?l WHERE {{
+  VALUES ?p {{ {" ".join(f"<{p}>" for p in _CONCEPT_FACTS)} }}
+  ?s ?p ?c .
+  # sem:eventType is the PLOVER type; the form is also stated as one, and is crd:form here
+  FILTER(?p != sem:eventType || STRSTARTS(STR(?c), "https://w3id.org/china-russia-dialogue/id/plover/"))
+  OPTIONAL {{ ?c skos:notation ?n }}
+  OPTIONAL {{ ?c skos:prefLabel ?l FILTER(LANG(?l) = "en") }}
+}}"""
+
+
+def sparql_rels(kind: RelKind) -> str:
+    """The SPARQL that lists one relationship type's rows: ``?a ?b`` [``?id``] and
+    properties (of every node; the projection keeps those between mirrored nodes)."""
+    ident = "" if not kind.id_prop else " ?id" if kind.id_var == "id" else f" (?{kind.id_var} AS ?id)"
+    head = "?a ?b" + ident + "".join(f" ?{v}" for v, _ in kind.props)
+    return (f"SELECT DISTINCT {head} WHERE {{ {kind.where} {_IN_ID.format(v='?a')} {_IN_ID.format(v='?b')} "
+            f"{kind.optional} }}")
+
+
+# For the parity check: the same questions asked in SPARQL alone.
+def _mirrored(var: str) -> str:
+    # A join, not FILTER EXISTS: Oxigraph evaluates EXISTS once per row, hundreds of times slower.
+    v = var[1:]
+    return (f"{var} a ?t_{v} . ?t_{v} rdfs:subClassOf* ?k_{v} . VALUES ?k_{v} {{ {_CLASS_VALUES} }} "
+            f"{_IN_ID.format(v=var)}")
+
 
 SPARQL_NODE_COUNTS = f"""
 SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   VALUES (?c ?kind) {{ {_KIND_VALUES} }}
   ?s a/rdfs:subClassOf* ?c .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(id:)))
+  {_IN_ID.format(v="?s")}
 }} GROUP BY ?kind"""
-
-SPARQL_LITERALS = f"""
-SELECT DISTINCT ?s ?p ?o (LANG(?o) AS ?lang) (DATATYPE(?o) AS ?dt) WHERE {{
-  {_mirrored("?s")}
-  ?s ?p ?o . FILTER(isLiteral(?o))
-}}"""
-
-SPARQL_TYPES = f"""
-SELECT DISTINCT ?s ?t WHERE {{ {_mirrored("?s")} ?s a ?t . FILTER(isIRI(?t)) }}"""
-
-# Concept-valued facts become the concept's notation (PLOVER type, form), else its English label;
-# sem:eventType is the PLOVER type (the form, also stated as a sem:eventType, is crd:form).
-SPARQL_CONCEPTS = f"""
-SELECT DISTINCT ?s ?p ?v WHERE {{
-  {_mirrored("?s")}
-  VALUES ?p {{ sem:eventType crd:form crd:chronicleSection }}
-  ?s ?p ?c .
-  FILTER(?p != sem:eventType || STRSTARTS(STR(?c), CONCAT(STR(id:), "plover/")))
-  OPTIONAL {{ ?c skos:notation ?n }}
-  OPTIONAL {{ ?c skos:prefLabel ?l FILTER(LANG(?l) = "en") }}
-  BIND(COALESCE(?n, ?l, STR(?c)) AS ?v)
-}}"""
-
-SPARQL_MET_PAIRS = "SELECT DISTINCT ?a ?b WHERE { ?a crd:metWith ?b . FILTER(STR(?a) < STR(?b)) }"
-
-
-def _rel_where(kind: RelKind) -> str:
-    return f"{kind.where} {_mirrored('?a')} {_mirrored('?b')}"
-
-
-def sparql_rels(kind: RelKind) -> str:
-    """The SPARQL that lists one relationship type's rows: ``?a ?b`` [``?id``] and properties."""
-    ident = "" if not kind.id_prop else " ?id" if kind.id_var == "id" else f" (?{kind.id_var} AS ?id)"
-    head = "?a ?b" + ident + "".join(f" ?{v}" for v, _ in kind.props)
-    return f"SELECT DISTINCT {head} WHERE {{ {_rel_where(kind)} {kind.optional} }}"
 
 
 def sparql_rel_count(kind: RelKind) -> str:
-    """The SPARQL that counts one relationship type: distinct (start, end[, id])."""
+    """The SPARQL that counts one relationship type: distinct (start, end[, id]) between
+    mirrored nodes."""
     ident = "?a ?b" + (f" ?{kind.id_var}" if kind.id_prop else "")
-    return f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT {ident} WHERE {{ {_rel_where(kind)} }} }}"
+    return (f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT {ident} WHERE {{ {kind.where} {_mirrored('?a')} "
+            f"{_mirrored('?b')} }} }}")
 
 
-# --- literal facts to properties -----------------------------------------------------------
+def _rows(store, sparql: str) -> Iterator[tuple]:
+    """Rows of a SELECT as tuples of pyoxigraph terms (None where unbound), in the
+    order of its variables."""
+    res = store.query(sparql, prefixes=PREFIXES)
+    width = range(len(res.variables))
+    for sol in res:
+        yield tuple(sol[i] for i in width)
+
+
+# --- literal values to property values -----------------------------------------------------
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER = {_XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
-_FLOAT = {_XSD + "double", _XSD + "float"}
+_FLOAT = {_XSD + t for t in ("double", "float", "decimal")}
+_PARTIAL_DATES = {_XSD + "gYear": "year", _XSD + "gYearMonth": "month"}
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 _PREF_LABEL, _ALT_LABEL = _SKOS + "prefLabel", _SKOS + "altLabel"
-# rdfs:label and foaf:name repeat the preferred labels.
-_SKIP = {_RDFS + "label", "http://xmlns.com/foaf/0.1/name"}
+# rdfs:label, foaf:name and schema:name repeat the preferred labels.
+_SKIP = {_RDFS + "label", "http://xmlns.com/foaf/0.1/name", "https://schema.org/name"}
 _KEYS = {
     "https://schema.org/identifier": "code",
     "http://semanticweb.cs.vu.nl/2009/11/sem/hasBeginTimeStamp": "begin",
     "http://semanticweb.cs.vu.nl/2009/11/sem/hasEndTimeStamp": "end",
-    "http://semanticweb.cs.vu.nl/2009/11/sem/eventType": "plover",
-    "https://w3id.org/china-russia-dialogue/ontology#chronicleSection": "section",
+    "http://www.w3.org/ns/prov#value": "text",
 }
 
 
-def _typed(text: str, datatype: str) -> Any:
-    if datatype == _XSD + "boolean":
-        return text in ("true", "1")
+def value_of(term: ox.Literal, *, end: bool = False) -> tuple[Any, str | None]:
+    """A literal as a property value; for a date given only to the year or month, the
+    period's first day (its last day when ``end``), and that precision.
+
+    >>> value_of(ox.Literal("2020-05-01", datatype=ox.NamedNode(_XSD + "date")))
+    (datetime.date(2020, 5, 1), None)
+    >>> value_of(ox.Literal("2015-03", datatype=ox.NamedNode(_XSD + "gYearMonth")))
+    (datetime.date(2015, 3, 1), 'month')
+    >>> value_of(ox.Literal("2019-02", datatype=ox.NamedNode(_XSD + "gYearMonth")), end=True)
+    (datetime.date(2019, 2, 28), 'month')
+    >>> value_of(ox.Literal("12.5", datatype=ox.NamedNode(_XSD + "decimal")))
+    (12.5, None)
+    """
+    text, datatype = term.value, term.datatype.value
     try:
+        if datatype == _XSD + "date":
+            return dt.date.fromisoformat(text), None
+        if datatype in _PARTIAL_DATES:
+            year, _, month = text.partition("-")
+            first = dt.date(int(year), int(month or 1), 1)
+            if not end:
+                return first, _PARTIAL_DATES[datatype]
+            after = dt.date(first.year + (not month or first.month == 12), 1 if not month else first.month % 12 + 1, 1)
+            return after - dt.timedelta(days=1), _PARTIAL_DATES[datatype]
+        if datatype == _XSD + "boolean":
+            return text in ("true", "1"), None
         if datatype in _INTEGER:
-            return int(text)
+            return int(text), None
         if datatype in _FLOAT:
-            return float(text)
+            return float(text), None
     except ValueError:
         pass
-    return text  # dates stay ISO strings (see the dialects)
+    return text, None
 
 
 def _key(predicate: str) -> str:
@@ -233,6 +309,16 @@ def _collapse(values: list[Any]) -> Any:
     return values
 
 
+_ENDS = frozenset({"end", "end_date"})
+
+
+def _put(props: dict[str, list[Any]], key: str, term: ox.Literal) -> None:
+    value, precision = value_of(term, end=key in _ENDS)
+    props[key].append(value)
+    if precision:
+        props[key + "_precision"].append(precision)
+
+
 # --- what the mirror must hold -------------------------------------------------------------
 
 RelKey = tuple[str, str, str, Any]  # (type, start IRI, end IRI, value of the type's id property)
@@ -245,33 +331,50 @@ class Projection:
     nodes: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     rels: dict[RelKey, list[dict[str, Any]]] = field(default_factory=dict)
 
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Nodes per label and relationships per type."""
+        nodes: dict[str, int] = defaultdict(int)
+        rels: dict[str, int] = defaultdict(int)
+        for label, _ in self.nodes.values():
+            nodes[label] += 1
+        for key, found in self.rels.items():
+            rels[key[0]] += len(found)
+        return dict(nodes), dict(rels)
+
 
 def project(store) -> Projection:
-    """What the mirror of ``store`` holds: its nodes and relationships with their properties."""
+    """What the mirror of ``store`` holds: its nodes and relationships with their
+    properties, as plain Python values (dates as ``datetime.date``)."""
     kinds: dict[str, str] = {}
     order = {k.label: i for i, k in enumerate(NODE_KINDS)}
-    for row in run_query(store, SPARQL_NODES).rows:
-        s, kind = row["s"], row["kind"]
+    for s, kind in _rows(store, SPARQL_NODES):
+        s, kind = s.value, kind.value
         if s not in kinds or order[kind] < order[kinds[s]]:
             kinds[s] = kind
     facts: dict[str, dict[str, list[Any]]] = {s: defaultdict(list) for s in kinds}
-    for row in run_query(store, SPARQL_LITERALS).rows:
-        s, p, o = row["s"], row["p"], row["o"]
-        if s not in facts or p in _SKIP:
+    for s, p, o in _rows(store, SPARQL_LITERALS):
+        props = facts.get(s.value)
+        p = p.value
+        if props is None or p in _SKIP:
             continue
-        lang = row.get("lang", "")
         if p == _PREF_LABEL:
-            facts[s]["name_" + re.sub(r"[^a-z0-9]+", "_", lang.lower()) if lang else "name"].append(o)
+            lang = o.language
+            props["name_" + re.sub(r"[^a-z0-9]+", "_", lang.lower()) if lang else "name"].append(o.value)
         elif p == _ALT_LABEL:
-            facts[s]["aliases"].append(o)
+            props["aliases"].append(o.value)
         else:
-            facts[s][_key(p)].append(_typed(o, row.get("dt", "")))
-    for row in run_query(store, SPARQL_CONCEPTS).rows:
-        if row["s"] in facts:
-            facts[row["s"]][_key(row["p"])].append(row["v"])
-    for row in run_query(store, SPARQL_TYPES).rows:
-        if row["s"] in facts:
-            facts[row["s"]]["types"].append(_local_name(row["t"]))
+            _put(props, _key(p), o)
+    for s, p, c, notation, label in _rows(store, SPARQL_CONCEPTS):
+        props = facts.get(s.value)
+        if props is None:
+            continue
+        key, how = _CONCEPT_FACTS[p.value]
+        value = {"notation": notation, "label": label}.get(how)
+        props[key].append(value.value if value is not None else _local(c.value) if how == "local" else c.value)
+    for s, t in _rows(store, SPARQL_TYPES):
+        props = facts.get(s.value)
+        if props is not None:
+            props["types"].append(_local_name(t.value))
     out = Projection()
     for s, kind in kinds.items():
         props: dict[str, Any] = {k: _collapse(v) for k, v in facts[s].items()}
@@ -282,21 +385,28 @@ def project(store) -> Projection:
         if name is not None:
             props["name"] = name if not isinstance(name, list) else name[0]
         props["iri"] = s
+        props["id"] = iris.local_name(s)[1] if iris.local_name(s) else _local_name(s)
         out.nodes[s] = (kind, props)
     for kind in REL_KINDS:
-        _project_rels(store, kind, out)
+        _project_rels(store, kind, kinds, out)
     return out
 
 
-def _project_rels(store, kind: RelKind, out: Projection) -> None:
+def _project_rels(store, kind: RelKind, nodes: dict[str, str], out: Projection) -> None:
     grouped: dict[RelKey, dict[str, list[Any]]] = {}
-    for row in run_query(store, sparql_rels(kind)).rows:
-        ident = kind.id_value(row["id"]) if kind.id_prop else None
-        key = (kind.type, row["a"], row["b"], ident)
-        props = grouped.setdefault(key, defaultdict(list))
-        for var, prop in kind.props:
-            if var in row:
-                props[prop].append(_local(row[var]) if prop == "role" else row[var])
+    for row in _rows(store, sparql_rels(kind)):
+        a, b = row[0].value, row[1].value
+        if a not in nodes or b not in nodes:
+            continue
+        ident = kind.id_value(row[2].value) if kind.id_prop else None
+        props = grouped.setdefault((kind.type, a, b, ident), defaultdict(list))
+        for (var, prop), term in zip(kind.props, row[3 if kind.id_prop else 2:]):
+            if term is None:
+                continue
+            if isinstance(term, ox.Literal):
+                _put(props, prop, term)
+            else:
+                props[prop].append(_local(term.value) if prop == "role" else term.value)
     for key, values in grouped.items():
         props = {p: min(v) for p, v in values.items()}
         if kind.id_prop:
@@ -304,24 +414,42 @@ def _project_rels(store, kind: RelKind, out: Projection) -> None:
         out.rels[key] = [props]
 
 
+def encoded(want: Projection, dialect: Dialect) -> Projection:
+    """The projection with its values as ``dialect``'s server stores them."""
+    def enc(props: dict[str, Any]) -> dict[str, Any]:
+        return {k: dialect.encode(v) for k, v in props.items()}
+
+    return Projection({iri: (label, enc(props)) for iri, (label, props) in want.nodes.items()},
+                      {key: [enc(p) for p in found] for key, found in want.rels.items()})
+
+
 # --- what the mirror holds -----------------------------------------------------------------
 
+# Each read is anchored on one labelled node: a pattern with two (a)-[r]->(b:Resource)
+# lets the planner pick a cartesian product when it plans on an empty database, and a
+# cached plan of that kind takes seconds once the mirror is full.
 READ_NODES = ("MATCH (n:Resource) WHERE n.iri STARTS WITH $base "
               "RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props")
-READ_RELS = ("MATCH (a:Resource)-[r]->(b:Resource) WHERE a.iri STARTS WITH $base AND b.iri STARTS WITH $base "
-             "RETURN a.iri AS a, type(r) AS type, b.iri AS b, properties(r) AS props")
+READ_RELS = ("MATCH (a:Resource)-[r]->(b) WHERE a.iri STARTS WITH $base "
+             "RETURN a.iri AS a, type(r) AS type, b.iri AS b, 'Resource' IN labels(b) AS ours, "
+             "properties(r) AS props")
 
 
 def read_mirror(server: BoltServer) -> Projection:
-    """What the mirror holds now, in the shape of :func:`project`; a node whose labels
-    are not ``Resource`` and one kind gets the label ``""``."""
+    """What the mirror holds now, in the shape of :func:`project` (values as
+    ``server.dialect.decode`` gives them); a node whose labels are not ``Resource``
+    and one kind gets the label ``""``."""
     out = Projection()
+    decode = server.dialect.decode
     for row in server.read(READ_NODES, {"base": iris.BASE}):
         labels = set(row["labels"]) - {RESOURCE}
-        out.nodes[row["iri"]] = (labels.pop() if len(labels) == 1 else "", dict(row["props"]))
+        out.nodes[row["iri"]] = (labels.pop() if len(labels) == 1 else "",
+                                 {k: decode(v) for k, v in row["props"].items()})
     for row in server.read(READ_RELS, {"base": iris.BASE}):
+        if not row["ours"] or not isinstance(row["b"], str) or not row["b"].startswith(iris.BASE):
+            continue
         kind = _REL_BY_TYPE.get(row["type"])
-        props = dict(row["props"])
+        props = {k: decode(v) for k, v in row["props"].items()}
         ident = props.get(kind.id_prop) if kind and kind.id_prop else None
         out.rels.setdefault((row["type"], row["a"], row["b"], ident), []).append(props)
     return out
@@ -416,6 +544,85 @@ UPSERT_RELS = {
 _APPEND_TEXT = "MATCH (n:Resource {{iri: $iri}}) WHERE size(n.{key}) = $offset SET n.{key} = n.{key} + $chunk"
 _PROPERTY_KEY = re.compile(r"[a-z][a-z0-9_]*\Z")
 
+# The stamp: which store generation the mirror holds, by which mapping, with what counts.
+READ_STAMP = (f"MATCH (s:{STAMP_LABEL} {{base: $base}}) "
+              "RETURN s.generation AS generation, s.mapping AS mapping, s.counts AS counts")
+DROP_STAMP = f"MATCH (s:{STAMP_LABEL} {{base: $base}}) DELETE s"
+WRITE_STAMP = (f"MERGE (s:{STAMP_LABEL} {{base: $base}}) SET s.generation = $generation, s.mapping = $mapping, "
+               "s.counts = $counts, s.synced_at = $synced_at")
+
+
+def _mapping_digest() -> str:
+    parts = [(k.label, k.cls) for k in NODE_KINDS] + [(k.type, k.where, k.id_prop, k.id_var, k.optional, k.props)
+                                                     for k in REL_KINDS]
+    parts += [sorted(_KEYS.items()), sorted(_CONCEPT_FACTS.items()), sorted(_SKIP), "dates-v1"]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+#: Changes when the mapping changes: a stamp of another mapping never short-cuts a sync.
+MAPPING_DIGEST = _mapping_digest()
+
+
+@dataclass(frozen=True)
+class Stamp:
+    generation: str
+    mapping: str
+    nodes: dict[str, int]
+    rels: dict[str, int]
+
+
+def read_stamp(server: BoltServer) -> Stamp | None:
+    """The stamp the last complete sync left, or None."""
+    rows = server.read(READ_STAMP, {"base": iris.BASE})
+    if not rows or not rows[0]["generation"]:
+        return None
+    try:
+        counts = json.loads(rows[0]["counts"] or "{}")
+        return Stamp(rows[0]["generation"], rows[0]["mapping"] or "", dict(counts.get("nodes", {})),
+                     dict(counts.get("rels", {})))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _count_store_query() -> str:
+    # Counts by one label or one type are answered from the server's count store.
+    parts = [f"MATCH (n:{label}) RETURN 'node' AS what, '{label}' AS name, count(n) AS n" for label in LABELS]
+    parts += [f"MATCH ()-[r:{k.type}]->() RETURN 'rel' AS what, '{k.type}' AS name, count(r) AS n" for k in REL_KINDS]
+    return " UNION ALL ".join(parts)
+
+
+COUNT_STORE = _count_store_query()
+
+
+def server_counts(server: BoltServer) -> tuple[dict[str, int], dict[str, int]]:
+    """Nodes per label of the mirror (and ``Resource``) and relationships per type in
+    the whole database, from the server's count store: cheap whatever the size."""
+    statement = server.dialect.graph_counts_statement
+    if statement:
+        try:
+            row = server.read(statement)[0]
+        except BoltQueryError:
+            pass  # a user the procedure is not granted to
+        else:
+            nodes = {r["label"]: int(r["count"]) for r in row["nodes"] if set(r) == {"label", "count"}}
+            rels = {r["relationshipType"]: int(r["count"]) for r in row["rels"]
+                    if set(r) == {"relationshipType", "count"}}
+            return ({label: nodes.get(label, 0) for label in LABELS},
+                    {k.type: rels.get(k.type, 0) for k in REL_KINDS})
+    nodes, rels = {}, {}
+    for row in server.read(COUNT_STORE):
+        (nodes if row["what"] == "node" else rels)[row["name"]] = int(row["n"])
+    return nodes, rels
+
+
+def _stamp_holds(server: BoltServer, stamp: Stamp) -> bool:
+    """The database's counts per label and type are those the stamp recorded."""
+    nodes, rels = server_counts(server)
+    want_nodes = {label: stamp.nodes.get(label, 0) for label in LABELS if label != RESOURCE}
+    want_nodes[RESOURCE] = sum(stamp.nodes.values())
+    return (nodes == want_nodes
+            and rels == {k.type: stamp.rels.get(k.type, 0) for k in REL_KINDS})
+
 
 @dataclass
 class SyncReport:
@@ -423,51 +630,100 @@ class SyncReport:
     counts: dict[str, int]
     statements: int
     seconds: float
+    transactions: int = 0
+    #: How the mirror was compared: "full" (every property) or "stamp" (counts of a
+    #: mirror that holds this store generation).
+    compared: str = "full"
 
     def summary(self) -> str:
         changes = ", ".join(f"{n} {what}" for what, n in sorted(self.counts.items()) if n) or "no changes"
-        return f"{changes}; {self.statements} statements in {self.seconds:.2f} s"
+        how = " (the mirror holds this store generation; counts checked)" if self.compared == "stamp" else ""
+        return (f"{changes}{how}; {self.statements} statements in {self.transactions} transactions, "
+                f"{self.seconds:.2f} s")
 
 
-Statement = tuple[str, dict[str, Any]]
+@dataclass
+class Statement:
+    query: str
+    params: dict[str, Any]
+    rows: int
 
 
-def sync(store, server: BoltServer, *, batch_size: int = 1000, want: Projection | None = None,
-         on_statement: Callable[[int, int], None] | None = None) -> SyncReport:
+def sync(store, server: BoltServer, *, batch_size: int = 1000, tx_rows: int = 10_000, tx_timeout: float = 60.0,
+         full: bool = False, want: Projection | None = None,
+         on_commit: Callable[[int, int], None] | None = None) -> SyncReport:
     """Bring the mirror on ``server`` up to date with ``store``; see the module notes.
 
+    ``batch_size`` rows go in one statement, statements of up to ``tx_rows`` rows in
+    one transaction (one statement per transaction on a server without transactions),
+    and a transaction may run ``tx_timeout`` seconds on the server. ``full`` compares
+    every property even when the stamp says the mirror holds this store generation.
     ``want`` is ``project(store)`` when the caller has it already (to mirror one store
-    to several servers). ``on_statement(done, total)`` is called after each statement.
+    to several servers). ``on_commit(done, total)`` is called after each transaction.
 
     Raises
     ------
     MirrorError
-        The server failed or went away; what was written stays, and the next sync
+        The server failed or went away; what was committed stays, and the next sync
         completes it.
     """
     t0 = time.perf_counter()
-    want = project(store) if want is None else want
+    dialect = server.dialect
+    generation = store.generation if getattr(store, "versioned", False) else None
     try:
-        _ensure_key(server)
+        dialect.ensure_keys(LABELS, server.read, server.write)
+        stamp = read_stamp(server)
+        if (not full and want is None and generation and stamp is not None and stamp.generation == str(generation)
+                and stamp.mapping == MAPPING_DIGEST and _stamp_holds(server, stamp)):
+            return SyncReport(dialect.key, {}, 0, time.perf_counter() - t0, 0, "stamp")
+        want = encoded(project(store) if want is None else want, dialect)
         have = read_mirror(server)
     except BoltError as exc:
         raise MirrorError(str(exc)) from None
-    todo = plan(want, have, tolerance=server.dialect.float_tolerance)
+    todo = plan(want, have, tolerance=dialect.float_tolerance)
     statements = list(_statements(todo, server, batch_size))
-    for done, (query, params) in enumerate(statements, start=1):
+    stamp_now = stamp is not None and generation and stamp.generation == str(generation) \
+        and stamp.mapping == MAPPING_DIGEST
+    if statements or not stamp_now:
+        base = {"base": iris.BASE}
+        if stamp is not None:
+            statements.insert(0, Statement(DROP_STAMP, base, 0))
+        if generation:
+            nodes, rels = want.counts()
+            statements.append(Statement(WRITE_STAMP, {
+                **base, "generation": str(generation), "mapping": MAPPING_DIGEST,
+                "counts": json.dumps({"nodes": nodes, "rels": rels}, sort_keys=True),
+                "synced_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}, 0))
+    units = list(_transactions(statements, tx_rows if dialect.transactional else 0))
+    done_statements = 0
+    for done, unit in enumerate(units, start=1):
         try:
-            server.write(query, params)
+            server.write_many([(s.query, s.params) for s in unit],
+                              timeout=tx_timeout if dialect.enforces_timeout else None)
         except BoltError as exc:
             what = "lost the connection" if isinstance(exc, BoltUnavailable) else "failed"
-            raise MirrorError(f"the sync {what} after {done - 1} of {len(statements)} statements; the mirror "
-                              f"is incomplete until the next sync completes it ({exc})") from None
-        if on_statement is not None:
-            on_statement(done, len(statements))
-    return SyncReport(server.dialect.key, dict(todo.counts), len(statements), time.perf_counter() - t0)
+            raise MirrorError(f"the sync {what} after {done - 1} of {len(units)} transactions ({done_statements} of "
+                              f"{len(statements)} statements); the mirror is incomplete until the next sync "
+                              f"completes it ({exc})") from None
+        done_statements += len(unit)
+        if on_commit is not None:
+            on_commit(done, len(units))
+    n_plan = sum(1 for s in statements if s.query not in (DROP_STAMP, WRITE_STAMP))
+    return SyncReport(dialect.key, dict(todo.counts), n_plan, time.perf_counter() - t0, len(units))
 
 
-def _ensure_key(server: BoltServer) -> None:
-    server.dialect.ensure_key(server.read, server.write)
+def _transactions(statements: list[Statement], tx_rows: int) -> Iterator[list[Statement]]:
+    """Statements grouped into transactions of at most ``tx_rows`` rows (0: one each)."""
+    unit: list[Statement] = []
+    rows = 0
+    for s in statements:
+        if unit and (tx_rows <= 0 or rows + s.rows > tx_rows):
+            yield unit
+            unit, rows = [], 0
+        unit.append(s)
+        rows += s.rows
+    if unit:
+        yield unit
 
 
 def _statements(todo: Plan, server: BoltServer, batch_size: int) -> Iterator[Statement]:
@@ -489,14 +745,14 @@ def _batched(query: str, rows: list[Any], server: BoltServer, batch_size: int) -
     for row in rows:
         size = server.dialect.size_of(row) + 2 if room is not None else 0
         if batch and (len(batch) >= batch_size or (room is not None and used + size > room)):
-            yield query, {"rows": batch}
+            yield Statement(query, {"rows": batch}, len(batch))
             batch, used = [], 0
         if room is not None and size > room:
             raise MirrorError(f"a row of {size} bytes does not fit in one statement to {server.name}: {row!r:.200}")
         batch.append(row)
         used += size
     if batch:
-        yield query, {"rows": batch}
+        yield Statement(query, {"rows": batch}, len(batch))
 
 
 def _fit_rows(query: str, rows: list[dict[str, Any]], server: BoltServer) -> tuple[list[dict[str, Any]],
@@ -527,7 +783,7 @@ def _appends(iri: str, key: str, offset: int, rest: str, server: BoltServer) -> 
         n = len(rest)
         while server.dialect.size_of(rest[:n]) > room:
             n = max(1, n * 3 // 4)
-        out.append((query, {"iri": iri, "offset": offset, "chunk": rest[:n]}))
+        out.append(Statement(query, {"iri": iri, "offset": offset, "chunk": rest[:n]}, 1))
         offset += n
         rest = rest[n:]
     return out
@@ -537,9 +793,10 @@ def _appends(iri: str, key: str, offset: int, rest: str, server: BoltServer) -> 
 
 COUNT_NODES = ("MATCH (n:Resource) WHERE n.iri STARTS WITH $base UNWIND labels(n) AS label "
                "WITH label WHERE label <> 'Resource' RETURN label, count(*) AS n")
-COUNT_RELS = ("MATCH (a:Resource)-[r]->(b:Resource) WHERE a.iri STARTS WITH $base AND b.iri STARTS WITH $base "
-              "RETURN type(r) AS type, count(r) AS n")
-MET_PAIRS = ("MATCH (a:Person:Resource)-[:MET_WITH]-(b:Person:Resource) WHERE a.iri < b.iri "
+COUNT_RELS = ("MATCH (a:Resource)-[r]->(b) WHERE a.iri STARTS WITH $base AND b.iri STARTS WITH $base "
+              "AND 'Resource' IN labels(b) RETURN type(r) AS type, count(r) AS n")
+MET_PAIRS = ("MATCH (a:Person)-[:MET_WITH]-(b) WHERE a.iri STARTS WITH $base AND 'Resource' IN labels(a) "
+             "AND 'Person' IN labels(b) AND 'Resource' IN labels(b) AND a.iri < b.iri "
              "RETURN DISTINCT a.iri AS a, b.iri AS b")
 
 
@@ -586,10 +843,12 @@ def _nonzero(d: dict[str, int]) -> dict[str, int]:
 
 
 def store_counts(store) -> Counts:
-    """The store's answers: nodes per label, relationships per type, who-met-whom pairs."""
-    nodes = {r["kind"]: int(r["n"]) for r in run_query(store, SPARQL_NODE_COUNTS).rows}
-    rels = {k.type: int(run_query(store, sparql_rel_count(k)).rows[0]["n"]) for k in REL_KINDS}
-    pairs = {(r["a"], r["b"]) for r in run_query(store, SPARQL_MET_PAIRS).rows}
+    """The store's answers, in SPARQL alone: nodes per label, relationships per type,
+    and the who-met-whom pairs of the contract's definition."""
+    nodes = {kind.value: int(n.value) for kind, n in _rows(store, SPARQL_NODE_COUNTS)}
+    rels = {k.type: int(next(_rows(store, sparql_rel_count(k)))[0].value) for k in REL_KINDS}
+    met = named.select(store, "who_met_whom", type=[ox.Literal(t) for t in MEETING_TYPES])
+    pairs = {(r["a"].value, r["b"].value) for r in met if r["a"].value < r["b"].value}
     return Counts(nodes, rels, pairs)
 
 
@@ -597,7 +856,7 @@ def mirror_counts(server: BoltServer) -> Counts:
     """The mirror's answers to the same questions as :func:`store_counts`."""
     nodes = {r["label"]: int(r["n"]) for r in server.read(COUNT_NODES, {"base": iris.BASE})}
     rels = {r["type"]: int(r["n"]) for r in server.read(COUNT_RELS, {"base": iris.BASE})}
-    pairs = {(r["a"], r["b"]) for r in server.read(MET_PAIRS)}
+    pairs = {(r["a"], r["b"]) for r in server.read(MET_PAIRS, {"base": iris.BASE})}
     return Counts(nodes, rels, pairs)
 
 
@@ -615,39 +874,3 @@ def check_parity(store, server: BoltServer, *, expected: Counts | None = None) -
         return Parity(store_counts(store) if expected is None else expected, mirror_counts(server))
     except BoltError as exc:
         raise MirrorError(f"parity check failed: {exc}") from None
-
-
-# --- Cypher for the common questions (docs/neo4j.md shows them) ----------------------------
-
-WHO_MET_WHOM = """\
-MATCH (a:Person)-[m:MET_WITH]->(b:Person)
-RETURN a.name AS person, b.name AS met, count(m) AS times, min(m.date) AS first, max(m.date) AS last
-ORDER BY times DESC, person, met
-LIMIT 20"""
-
-SCO_MEMBERS = """\
-MATCH (member)-[m:MEMBER_OF]->(sco:Organization {iri: $sco})
-RETURN member.name AS member, m.role AS role, m.start_date AS since, m.end_date AS until
-ORDER BY role, member"""
-
-SCO_NETWORK = """\
-MATCH (sco:Organization {iri: $sco})<-[:IN_FRAMEWORK]-(e:Event)<-[:PARTICIPATED_IN]-(actor)
-RETURN actor.name AS actor, count(DISTINCT e) AS sco_events
-ORDER BY sco_events DESC, actor
-LIMIT 25"""
-
-AGREEMENTS_BY_YEAR = """\
-MATCH (e:Event)-[:CONCLUDES|ABOUT]->(a:Agreement)
-RETURN substring(e.begin, 0, 4) AS year, count(DISTINCT a) AS agreements, collect(DISTINCT a.name) AS names
-ORDER BY year"""
-
-SIGNINGS_BY_YEAR = """\
-MATCH (e:Event {plover: 'AGREE'})
-RETURN substring(e.begin, 0, 4) AS year, count(e) AS signings
-ORDER BY year"""
-
-QUERIES: dict[str, str] = {"who_met_whom": WHO_MET_WHOM, "sco_members": SCO_MEMBERS, "sco_network": SCO_NETWORK,
-                           "agreements_by_year": AGREEMENTS_BY_YEAR, "signings_by_year": SIGNINGS_BY_YEAR}
-SCO = str(iris.organization("sco"))
-
-

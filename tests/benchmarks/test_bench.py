@@ -58,13 +58,18 @@ def test_serve_under_load_gives_positive_figures(store):
     assert "req/s" in text and "first answer" in text
 
 
-def test_mirror_sync_figures(store):
-    why = mirror.mirror_available()
-    if why:
-        pytest.skip(why)
-    r = mirror.measure_mirror(store.location)
-    assert r["full"]["statements"] > 0 and r["noop"]["statements"] == 0 and r["parity_ok"]
-    assert "no-op re-sync" in mirror.format_mirror(r)
+def test_mirror_sync_figures(store, neo4j_server):
+    r = {"servers": {"neo4j": mirror.measure_on(store.location, neo4j_server.uri, neo4j_server.user,
+                                                neo4j_server.password)}}
+    neo = r["servers"]["neo4j"]
+    assert neo["full"]["statements"] > 0 and neo["full"]["changes"]["nodes created"] == neo["nodes"]
+    assert (neo["noop"]["statements"], neo["noop"]["transactions"], neo["noop"]["compared"]) == (0, 0, "stamp")
+    assert (neo["noop_full"]["statements"], neo["noop_full"]["compared"]) == (0, "full") and neo["parity_ok"]
+    assert neo["full"]["seconds"] > 0 and neo["projection_s"] > 0 and neo["parity_s"] > 0
+    text = mirror.format_mirror(r)
+    assert "no-op re-sync" in text and "Neo4j" in text
+    assert [t[1] for t in report.targets({"mirror": r})] == [
+        "full sync ≤ 5 s, server running", "full sync ≤ 5 s, server just started", "no-op re-sync ≤ 1 s"]
 
 
 def test_targets_say_met_missed_or_not_measured():

@@ -1,5 +1,6 @@
 """Servers on loopback for the tests that speak HTTP: the service under uvicorn in a
-thread, and an Oxigraph SPARQL server in its own process."""
+thread, and two SPARQL servers in their own processes: Oxigraph's and Apache Jena
+Fuseki (``tools/servers``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import uvicorn
 from api.app import create_app
 from api.settings import Settings
 from graph.stores.oxigraph import OxigraphStore
+from helpers.servers import launch, require_java_server
 
 
 def free_port() -> int:
@@ -81,6 +83,20 @@ def oxigraph_server(location: Path):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def fuseki_server(workdir: Path):
+    """Fuseki with one TDB2 dataset, ``/kg``, whose default graph is the union of its
+    named graphs, on a free loopback port; yields the dataset's base URL. Skips (or
+    fails, see ``helpers.servers``) when Fuseki is not fetched."""
+    lx = launch()
+    require_java_server("Fuseki", lx.fuseki_fetched())
+    server = lx.start_fuseki(workdir)
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 def copy_store(store: OxigraphStore, target: Path) -> OxigraphStore:
