@@ -11,21 +11,16 @@ from hypothesis import HealthCheck, settings
 
 from api.app import create_app
 from api.settings import Settings
-from helpers.bolt import bolt_test_server
 from helpers.services import live_service
 
 
 @pytest.fixture(scope="module")
-def service(store, tmp_path_factory):
-    """The service with a Neo4j mirror configured (an empty one), so /cypher answers too."""
-    bolt = bolt_test_server(tmp_path_factory.mktemp("bolt"))
-    settings = Settings(store=store.location, query_timeout=5, neo4j_uri=bolt.uri, neo4j_user=bolt.user,
-                        neo4j_password=bolt.password)
-    try:
-        with live_service(settings) as url:
-            yield url
-    finally:
-        bolt.stop()
+def service(store, neo4j_server):
+    """The service with a Neo4j mirror configured, so /cypher answers too."""
+    settings = Settings(store=store.location, query_timeout=5, neo4j_uri=neo4j_server.uri,
+                        neo4j_user=neo4j_server.user, neo4j_password=neo4j_server.password)
+    with live_service(settings) as url:
+        yield url
 
 
 # What the answers must be: never a server error, and each as the description declares
