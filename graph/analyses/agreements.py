@@ -83,12 +83,15 @@ def _agreements(store) -> tuple[AgreementSummary, ...]:
         date = first(f, SCHEMA.dateCreated)
         date = date.isoformat() if isinstance(date, dt.date) else date
         days = _days(date)
-        concluded = [summaries[e] for e in by_work[w.value]["concluded_by"] if e in summaries]
-        cited = [summaries[e] for e in by_work[w.value]["cited_by"] if e in summaries]
+        # in date order, whatever order the store lists them in
+        concluded = sorted((summaries[e] for e in by_work[w.value]["concluded_by"] if e in summaries),
+                           key=lambda e: (e.date or dt.date.min, e.id))
+        cited = sorted((summaries[e] for e in by_work[w.value]["cited_by"] if e in summaries),
+                       key=lambda e: (e.date or dt.date.min, e.id))
         signers: list[str] = []
         for e in concluded:  # the event that signed it, not one that later extended it
             if days is None or (e.date and days[0] <= e.date <= days[1]):
-                signers += [a for a in actors.get(e.iri, ()) if a not in signers]
+                signers += [a for a in sorted(actors.get(e.iri, ())) if a not in signers]
         kind = first(f, SCHEMA.additionalType)
         out.append(AgreementSummary(
             id=ref.id, iri=ref.iri, label=ref.label, labels=ref.labels, type=kind, date=date,
@@ -96,8 +99,7 @@ def _agreements(store) -> tuple[AgreementSummary, ...]:
             parties=sorted((refs[t.value] for t in f.get(str(CRD.party), ()) if t.value in refs),
                            key=lambda r: (r.kind, r.label)),
             signers=[refs[a] for a in signers if a in refs],
-            concluded_by=sorted(concluded, key=lambda e: (e.date or dt.date.min, e.id)),
-            cited_by=sorted(cited, key=lambda e: (e.date or dt.date.min, e.id)),
+            concluded_by=concluded, cited_by=cited,
             evidence=sorted((nodes.evidence(t.value, lf[t.value]) for t in f.get(str(PROV.wasDerivedFrom), ())
                              if t.value in lf), key=lambda x: (x.start or 0, x.id))))
     return tuple(sorted(out, key=lambda a: (a.date is None, a.date or "", a.label.casefold(), a.id)))

@@ -44,6 +44,7 @@ _LABEL_MAX = {"event": 14}
 _LABEL_MAX_OTHER = 30
 #: Kinds of node whose labels get room first, and how many of them.
 _LANDMARKS, _CLEARED = ("organization", "country"), 12
+_RANK = {"organization": 0, "country": 0, "person": 1, "event": 2}
 _SIZES = {"degree": nx.degree_centrality, "betweenness": nx.betweenness_centrality}
 
 
@@ -189,8 +190,9 @@ def _separate(xy, *, min_gap: float, rounds: int = 30):
 
 
 def _priority(G: nx.Graph, placed: dict, center) -> list:
-    """The order labels are placed in: the centre, then the most central, events last."""
-    return sorted(G, key=lambda n: (n != center, G.nodes[n].get("kind") == "event", -placed[n].centrality,
+    """The order labels are placed in: the centre, then organizations and states, then
+    people, then events, each the most central first."""
+    return sorted(G, key=lambda n: (n != center, _RANK.get(G.nodes[n].get("kind"), 1), -placed[n].centrality,
                                     placed[n].label))
 
 

@@ -243,5 +243,8 @@ def service_description(url: str, *, updates: bool) -> list[ox.Triple]:
 
 
 def _worker_options(store) -> dict:
-    """What a worker needs to open the same SPARQL server store."""
-    return {k: getattr(store, k) for k in ("query_url", "update_url", "store_url", "timeout") if hasattr(store, k)}
+    """What a worker needs to open the same SPARQL server store. Workers ask for the
+    server's graphs with each query: one kept from before an update would hide the
+    graphs the update made."""
+    keys = ("query_url", "update_url", "store_url", "timeout", "union_default_graph")
+    return {**{k: getattr(store, k) for k in keys if hasattr(store, k)}, "graph_list_ttl": 0.0}

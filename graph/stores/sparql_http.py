@@ -64,6 +64,9 @@ class SparqlStore(GraphStore):
         The server's default graph is already the union of its named graphs (Fuseki
         with ``tdb2:unionDefaultGraph``, GraphDB, Virtuoso): queries then name no
         dataset, which such a server answers much faster (Fuseki: ten times).
+    graph_list_ttl : float
+        Seconds the list of the server's named graphs is kept between queries (0: asked
+        for with each query).
 
     Notes
     -----
@@ -76,11 +79,11 @@ class SparqlStore(GraphStore):
     """
 
     updatable = True
-    graph_list_ttl = 5.0
     batch_quads = 50_000
 
     def __init__(self, location: str, *, create: bool = False, query_url: str = "", update_url: str = "",
-                 store_url: str = "", timeout: float = 10.0, union_default_graph: bool = False, **_options):
+                 store_url: str = "", timeout: float = 10.0, union_default_graph: bool = False,
+                 graph_list_ttl: float = 5.0, **_options):
         base = location.rstrip("/")
         self.location = location
         self.query_url = query_url or base + "/query"
@@ -88,6 +91,7 @@ class SparqlStore(GraphStore):
         self.store_url = store_url or base + "/store"
         self.timeout = timeout
         self.union_default_graph = union_default_graph
+        self.graph_list_ttl = graph_list_ttl
         self._client = httpx.Client(timeout=httpx.Timeout(self.timeout, connect=5.0), follow_redirects=False)
         self._graphs: tuple[float, list[str]] | None = None
 
