@@ -156,7 +156,7 @@ class SparqlEndpoint:
         job = QueryJob(text, accept, tuple(formats), tuple(default_graphs), tuple(named_graphs), self.result_limit,
                        self.max_depth)
         try:
-            body, media, served = await asyncio.wrap_future(self._workers.submit(job, client))
+            body, media, served = await self._workers.run(job, client)
         except UpdateForbidden:
             if not admin:
                 raise
