@@ -103,7 +103,7 @@ def measure_queries(engine: str, target: str, *, runs: int = 200, seconds: float
         pool.use(image_source(mem, _tempfile.mkdtemp(), generation=1), generation=1)
 
         def ask(text: str) -> int:
-            body, _, _ = pool.submit(QueryJob(text, accept=SPARQL_JSON)).result()
+            body, _, _ = pool.run_sync(QueryJob(text, accept=SPARQL_JSON))
             return len(json.loads(body)["results"]["bindings"])
         warmup = 2
     elif engine in ("http", "http-cached"):

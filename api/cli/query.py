@@ -54,7 +54,7 @@ def cmd_query(args) -> int:
     try:
         pool.use(location_source(location, settings.store_options(), sandbox=backend_for(location) != "sparql"))
         job = QueryJob(render(text), accept=_ACCEPT, result_limit=sys.maxsize, max_depth=settings.query_depth)
-        body, media, _ = pool.submit(job).result()
+        body, media, _ = pool.run_sync(job)
     except errors.StoreUnavailable as exc:
         return fail(str(exc), EXIT_STORE)
     except (errors.QueryTimeout, errors.OverMemory) as exc:

@@ -102,16 +102,23 @@ class SparqlEndpoint:
         self._cache_entries = cache_entries
         self._cache_generation = None
         self._cache_lock = threading.Lock()
+        self._applied = 0  # updates applied to a store without generations: its workers start afresh after each
         if store.versioned:
             self._follow(store.generation)
         else:
-            self._workers.use(location_source(store.location, _worker_options(store), sandbox=False))
+            self._open_remote()
 
     def close(self) -> None:
         """Stop the workers (at shutdown)."""
         self._workers.close()
         self._updates.shutdown(wait=False, cancel_futures=True)
         self._images.cleanup()
+
+    def _open_remote(self) -> None:
+        """Workers that open the store (a SPARQL server) themselves; after an update
+        they start afresh, so that none answers from what it knew before it."""
+        self._workers.use(location_source(self.store.location, _worker_options(self.store), sandbox=False,
+                                          generation=self._applied), generation=self._applied)
 
     def _follow(self, generation) -> None:
         """Have the workers serve this generation of a versioned store (its image is
@@ -156,7 +163,7 @@ class SparqlEndpoint:
         job = QueryJob(text, accept, tuple(formats), tuple(default_graphs), tuple(named_graphs), self.result_limit,
                        self.max_depth)
         try:
-            body, media, served = await asyncio.wrap_future(self._workers.submit(job, client))
+            body, media, served = await self._workers.run(job, client)
         except UpdateForbidden:
             if not admin:
                 raise
@@ -174,7 +181,11 @@ class SparqlEndpoint:
                               "name the graphs in the update (WITH, USING, GRAPH)")
         await asyncio.wrap_future(self._updates.submit(self._update, text))
         self._clear_cache()
-        self._follow(self.store.generation)
+        if self.store.versioned:
+            self._follow(self.store.generation)
+        else:
+            self._applied += 1
+            self._open_remote()
         return None
 
     def _update(self, text: str) -> None:

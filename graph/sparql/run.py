@@ -1,5 +1,6 @@
-"""Running a user's SPARQL on a store and shaping the answers for people and programs
-(``kg query``)."""
+"""Running the project's own SPARQL on a store, in this process, and shaping the answers
+(counts for ``kg stats``, the mirror's reads). A user's query goes through
+``graph.sparql.execute`` in a query worker instead (``kg query``, ``/sparql``)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,8 @@ such processes and gives each query to one:
   network connections at all (``sandbox.no_network``), so no query can make it fetch
   a URL, whatever the query says.
 - **Fairness**: ``workers`` queries run at once in their first ``long_after``
-  seconds, and ``backlog`` more wait (past that a query is refused at once,
+  seconds of CPU (or twice that while they take a tenth of it), and
+  ``backlog`` more wait (past that a query is refused at once,
   ``EndpointBusy``). A query that runs past ``long_after`` leaves its place to the
   next one and goes on among at most ``long_workers`` long queries; when those
   places are taken it is stopped (``EndpointBusy``). So long and runaway queries can
@@ -36,7 +37,7 @@ answer never comes from an older graph than the one asked about.
     >>> import tempfile
     >>> pool = QueryWorkers(workers=1, long_workers=1, timeout=5)
     >>> pool.use(image_source(example_store(), tempfile.mkdtemp(), generation=1), generation=1)
-    >>> body, media, generation = pool.submit(QueryJob("ASK { ?s ?p ?o }")).result(timeout=60)
+    >>> body, media, generation = pool.run_sync(QueryJob("ASK { ?s ?p ?o }"))
     >>> body, generation
     (b'{"head":{},"boolean":true}', 1)
     >>> pool.close()
@@ -44,6 +45,7 @@ answer never comes from an older graph than the one asked about.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import pickle
@@ -71,6 +73,7 @@ log = logging.getLogger(__name__)
 _ZYGOTE_START = 120.0  # seconds a zygote may take to load its graph
 _POLL = 0.05
 HALF_LIFE = 30.0  # seconds after which half of a client's charge is forgotten
+_TICK = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,15 @@ class _Worker:
         except (OSError, AttributeError):
             self._pidfd = None
 
+    def cpu_seconds(self) -> float:
+        """CPU time the worker has used (0 once it is gone)."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / _TICK
+
     def kill(self) -> None:
         try:
             if self._pidfd is not None:
@@ -244,7 +256,7 @@ class _Worker:
 @dataclass
 class _Waiting:
     job: object
-    future: Future
+    placed: asyncio.Future  # set when the query has a place to run
     since: float
     client: str = ""
     long: bool = False
@@ -252,6 +264,9 @@ class _Waiting:
 
 class QueryWorkers:
     """A pool of query worker processes (see the module notes).
+
+    The service's event loop talks to the workers itself (``run``): a query costs
+    two wake-ups, the worker's and the loop's, and no thread in between.
 
     Parameters
     ----------
@@ -282,30 +297,32 @@ class QueryWorkers:
         self.backlog = 8 * workers if backlog is None else backlog
         self.timeout, self.memory_mb, self.long_after, self.niceness = timeout, memory_mb, long_after, niceness
         self.spare = spare
-        self._lock = threading.Condition()
-        self._queue: deque[_Waiting] = deque()
+        self._lock = threading.Lock()  # the zygotes, which a background thread starts
+        self._queue: list[_Waiting] = []
         self._short = 0  # queries running in their first long_after seconds
         self._long = 0  # queries running longer
+        self._idle: list[_Worker] = []
         self._charges: dict[str, tuple[float, float]] = {}  # client: (worker seconds, when)
         self._zygote: _Zygote | None = None
         self._spare: _Zygote | None = None
         self._wanted: object = None
         self._closed = False
-        self._threads = [threading.Thread(target=self._slot, name=f"kg-query-{i}", daemon=True)
-                         for i in range(workers + long_workers)]
-        for t in self._threads:
-            t.start()
 
     # -- the graph -------------------------------------------------------------------
 
     def use(self, source: GraphSource | Callable[[], GraphSource], *, generation=None) -> None:
         """Serve this generation of the graph from now on. ``source`` may be a
         function that makes it (an image to write), called in the background; queries
-        submitted from now on wait for the new workers."""
+        asked from now on wait for the new workers."""
         with self._lock:
             self._wanted = generation
         threading.Thread(target=self._start_zygote, args=(source, generation), name="kg-zygote-start",
                          daemon=True).start()
+
+    @property
+    def generation(self) -> object:
+        """The generation most recently asked for (``use``)."""
+        return self._wanted
 
     def _keep_spare(self) -> None:
         """Start the zygote the next graph will go to, so that it is warm by then."""
@@ -315,11 +332,6 @@ class QueryWorkers:
                 spare.kill()
                 return
             self._spare = spare
-
-    @property
-    def generation(self) -> object:
-        """The generation most recently asked for (``use``)."""
-        return self._wanted
 
     def _start_zygote(self, source, generation) -> None:
         try:
@@ -342,42 +354,88 @@ class QueryWorkers:
                 zygote.kill()
                 return
             old, self._zygote = self._zygote, zygote
-            self._lock.notify_all()
         if zygote.failure:
             log.warning("the query engine did not start: %s", zygote.failure)
         if old is not None:
             old.retire()
 
+    async def _current(self, since: float) -> _Zygote:
+        """The zygote of the generation last asked for, waiting for it to load."""
+        while True:
+            with self._lock:
+                z, closed = self._zygote, self._closed
+                if z is not None and z.generation == self._wanted:
+                    break
+            if closed or time.monotonic() - since > _ZYGOTE_START:
+                raise EngineCrashed("the query engine is still loading the graph; try again in a moment")
+            await asyncio.sleep(0.02)
+        if z.failure:
+            raise EngineCrashed(f"the query engine could not start: {z.failure}")
+        return z
+
     # -- queries ---------------------------------------------------------------------
 
-    def submit(self, job, client: str = "") -> Future:
-        """Queue a query (an ``execute.QueryJob``) for ``client``; the future gives
-        ``(body, media, generation)`` or raises one of ``graph.sparql.errors``."""
-        with self._lock:
-            if self._closed:
-                raise EngineCrashed("the query workers are shut down")
-            if len(self._queue) >= self.backlog + max(self.workers - self._short, 0):
-                raise EndpointBusy()
-            fut: Future = Future()
-            self._queue.append(_Waiting(job, fut, time.monotonic(), client))
-            self._lock.notify_all()
-            return fut
+    async def run(self, job, client: str = "") -> tuple:
+        """Run a query (an ``execute.QueryJob``) for ``client``: ``(body, media,
+        generation)``, or one of ``graph.sparql.errors``."""
+        if self._closed:
+            raise EngineCrashed("the query workers are shut down")
+        if len(self._queue) >= self.backlog + max(self.workers - self._short, 0):
+            raise EndpointBusy()
+        loop = asyncio.get_running_loop()
+        item = _Waiting(job, loop.create_future(), time.monotonic(), client)
+        self._queue.append(item)
+        self._dispatch()
+        try:
+            await asyncio.wait_for(asyncio.shield(item.placed), self.timeout)
+        except (asyncio.TimeoutError, TimeoutError):
+            if item in self._queue:
+                self._queue.remove(item)
+                raise EndpointBusy(f"the query waited {self.timeout:g} s for a free worker; the service is busy, "
+                                   "try again in a moment") from None
+        except asyncio.CancelledError:
+            if item in self._queue:
+                self._queue.remove(item)
+                raise
+            self._release(item, item.since)
+            raise
+        started = time.monotonic()
+        try:
+            return await self._exchange(item, started)
+        finally:
+            self._release(item, started)
+
+    def run_sync(self, job, client: str = "") -> tuple:
+        """``run`` for a caller without an event loop (``kg query``)."""
+        return asyncio.run(self.run(job, client))
+
+    def _release(self, item: _Waiting, started: float) -> None:
+        now = time.monotonic()
+        self._charge(item.client, now, now - started)
+        if item.long:
+            self._long -= 1
+        else:
+            self._short -= 1
+        self._dispatch()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             zygotes = [z for z in (self._zygote, self._spare) if z is not None]
             self._zygote = self._spare = None
-            waiting = list(self._queue)
-            self._queue.clear()
-            self._lock.notify_all()
-        for w in waiting:
-            w.future.set_exception(EngineCrashed("the service is shutting down"))
+        for item in self._queue:
+            if not item.placed.done():
+                item.placed.get_loop().call_soon_threadsafe(
+                    lambda f=item.placed: f.done() or f.set_exception(EngineCrashed("the service is shutting down")))
+        self._queue.clear()
+        for w in self._idle:
+            w.close()
+        self._idle.clear()
         for zygote in zygotes:
             zygote.kill()
 
     def _charge(self, client: str, now: float, seconds: float = 0.0) -> float:
-        """The client's charge now, after adding ``seconds`` (under the lock)."""
+        """The client's charge now, after adding ``seconds``."""
         value, when = self._charges.get(client, (0.0, now))
         value = value * 0.5 ** ((now - when) / HALF_LIFE) + seconds
         if value < 1e-3:
@@ -386,127 +444,106 @@ class QueryWorkers:
             self._charges[client] = (value, now)
         return value
 
-    def _take(self) -> _Waiting:
-        """The waiting query of the client charged least (the earliest of equals)."""
-        now = time.monotonic()
-        best = min(range(len(self._queue)), key=lambda i: (self._charge(self._queue[i].client, now), i))
-        item = self._queue[best]
-        del self._queue[best]
-        return item
+    def _dispatch(self) -> None:
+        """Give free places to waiting queries: the client charged least first (the
+        earliest of equals)."""
+        while self._queue and self._short < self.workers:
+            now = time.monotonic()
+            best = min(range(len(self._queue)), key=lambda i: (self._charge(self._queue[i].client, now), i))
+            item = self._queue.pop(best)
+            if item.placed.done():  # its client left
+                continue
+            self._short += 1
+            item.placed.set_result(None)
 
-    def _next(self) -> _Waiting | None:
-        with self._lock:
-            while True:
-                if self._closed:
-                    return None
-                while self._queue and self._short < self.workers:
-                    item = self._take()
-                    if time.monotonic() - item.since > self.timeout:
-                        item.future.set_exception(EndpointBusy(
-                            f"the query waited {self.timeout:g} s for a free worker; the service is busy, "
-                            "try again in a moment"))
-                        continue
-                    if not item.future.set_running_or_notify_cancel():
-                        continue
-                    self._short += 1
-                    item.long = False
-                    return item
-                self._lock.wait()
+    async def _worker(self, zygote: _Zygote) -> _Worker:
+        while self._idle:
+            w = self._idle.pop()
+            if w.zygote is zygote:
+                return w
+            w.close()  # of an older graph: it ends when its connection closes
+        return await asyncio.get_running_loop().run_in_executor(None, zygote.fork)
 
-    def _current(self, since: float) -> _Zygote:
-        """The zygote of the generation last asked for, waiting for it to load."""
-        deadline = since + _ZYGOTE_START
-        with self._lock:
-            while True:
-                z = self._zygote
-                if z is not None and z.generation == self._wanted:
-                    break
-                left = deadline - time.monotonic()
-                if left <= 0 or self._closed:
-                    raise EngineCrashed("the query engine is still loading the graph; try again in a moment")
-                self._lock.wait(min(left, 1.0))
-        if z.failure:
-            raise EngineCrashed(f"the query engine could not start: {z.failure}")
-        return z
-
-    def _slot(self) -> None:
-        worker: _Worker | None = None
-        while True:
-            item = self._next()
-            if item is None:
-                if worker is not None:
-                    worker.kill()
-                return
-            started = time.monotonic()
-            try:
-                zygote = self._current(item.since)
-                if worker is not None and worker.zygote is not zygote:
-                    worker.close()  # it ends when it sees its connection close
-                    worker = None
-                if worker is None:
-                    worker = zygote.fork()
-                result, worker = self._exchange(worker, item)
-                item.future.set_result(result)
-                if item.long and worker is not None:
-                    worker.close()  # it runs at the lowest priority now: a fresh one takes its place
-                    worker = None
-            except SparqlRequestError as exc:
-                item.future.set_exception(exc)
-            except Exception as exc:  # noqa: BLE001 -- the client gets one line, the log the rest
-                log.exception("query worker failure")
-                item.future.set_exception(EngineCrashed(str(exc)))
-            finally:
-                with self._lock:
-                    self._charge(item.client, time.monotonic(), time.monotonic() - started)
-                    if item.long:
-                        self._long -= 1
-                    else:
-                        self._short -= 1
-                    self._lock.notify_all()
-
-    def _exchange(self, worker: _Worker, item: _Waiting) -> tuple[tuple, _Worker | None]:
+    async def _exchange(self, item: _Waiting, started: float) -> tuple:
+        loop = asyncio.get_running_loop()
+        zygote = await self._current(item.since)
+        worker = await self._worker(zygote)
         try:
             worker.conn.send(item.job)
         except OSError:  # a worker that died idle: one more try on a new one
             worker.kill()
-            worker = worker.zygote.fork()
+            worker = await loop.run_in_executor(None, zygote.fork)
             worker.conn.send(item.job)
-        started = time.monotonic()
-        deadline = started + self.timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
+        started = time.monotonic()  # the time limit counts from here: loading the graph is not the query's
+        replied = loop.create_future()
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, lambda: replied.done() or replied.set_result(None))
+        stop: SparqlRequestError | None = None
+        cpu_before = worker.cpu_seconds()
+        try:
+            while not replied.done():
+                left = started + self.timeout - time.monotonic()
+                if left <= 0:
+                    stop = QueryTimeout(self.timeout)
+                    break
+                wait = left if item.long else min(self.long_after, left)
+                try:
+                    await asyncio.wait_for(asyncio.shield(replied), wait)
+                except (asyncio.TimeoutError, TimeoutError):
+                    pass
+                if replied.done() or item.long or time.monotonic() - started >= self.timeout:
+                    continue
+                # Long by the CPU it took more than by the clock: on a busy machine a
+                # short query may wait for the CPU longer than it runs, while a runaway
+                # one that gets little CPU still shows at twice the wait.
+                cpu = worker.cpu_seconds() - cpu_before
+                ran = time.monotonic() - started
+                if cpu < self.long_after and not (ran >= 2 * self.long_after and cpu >= self.long_after / 10):
+                    continue
+                if not self._promote(item, worker):
+                    stop = EndpointBusy(f"the query ran past {self.long_after:g} s while {self.long_workers} long "
+                                        "queries were already running, and was stopped; the service is busy, try "
+                                        "again in a moment")
+                    break
+        except asyncio.CancelledError:  # the client left: so does its query
+            loop.remove_reader(fd)
+            worker.kill()
+            raise
+        finally:
+            loop.remove_reader(fd)  # before the connection can close
+            if not worker.conn.closed:
+                os.set_blocking(fd, True)  # an event loop may have made it non-blocking
+        if stop is not None:
+            worker.kill()
+            raise stop
+        try:
+            kind, value = worker.conn.recv()
+        except (EOFError, OSError):
+            raise await loop.run_in_executor(None, self._death, worker) from None
+        if kind == "error":
+            if isinstance(value, OverMemory):  # its heap may be in pieces: start afresh
                 worker.kill()
-                raise QueryTimeout(self.timeout)
-            try:
-                ready = worker.conn.poll(min(left, _POLL))
-                reply = worker.conn.recv() if ready else None
-            except (EOFError, OSError):
-                raise self._death(worker) from None
-            if reply is not None:
-                kind, value = reply
-                if kind == "error":
-                    if isinstance(value, OverMemory):  # its heap may be in pieces: start afresh
-                        worker.kill()
-                        worker = None
-                    raise value
-                return (*value, worker.zygote.generation), worker
-            if not item.long and time.monotonic() - started >= self.long_after and not self._promote(item, worker):
-                worker.kill()
-                raise EndpointBusy(f"the query ran past {self.long_after:g} s while {self.long_workers} long "
-                                   "queries were already running, and was stopped; the service is busy, try again "
-                                   "in a moment")
+            else:
+                self._done_with(item, worker)
+            raise value
+        self._done_with(item, worker)
+        return (*value, zygote.generation)
+
+    def _done_with(self, item: _Waiting, worker: _Worker) -> None:
+        if item.long or self._closed:
+            worker.close()  # a long query's worker runs at the lowest priority: a fresh one takes its place
+        else:
+            self._idle.append(worker)
 
     def _promote(self, item: _Waiting, worker: _Worker) -> bool:
         """Move a query that became long out of the short queries' places, if a long
         one is free; its worker yields the CPU to every other from then on."""
-        with self._lock:
-            if self._long >= self.long_workers:
-                return False
-            item.long = True
-            self._short -= 1
-            self._long += 1
-            self._lock.notify_all()
+        if self._long >= self.long_workers:
+            return False
+        item.long = True
+        self._short -= 1
+        self._long += 1
+        self._dispatch()
         try:
             os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
         except OSError:
