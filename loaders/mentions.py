@@ -163,7 +163,10 @@ class MentionFinder:
         self._org_head = re.compile("|".join(map(re.escape, heads)))
         from jieba import posseg
 
-        self._tagger = posseg.POSTokenizer(self.tokenizer)
+        # Importing posseg has read the tag dictionary for its default tagger (half a
+        # second); ours takes a copy instead of reading it again.
+        self._tagger = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+        self._tagger.tokenizer, self._tagger.word_tag_tab = self.tokenizer, dict(posseg.dt.word_tag_tab)
         self._office_org = re.compile(
             "(?P<org>" + "|".join(map(re.escape, ministries)) + ")(?=" + "|".join(map(re.escape, titles)) + ")"
         )
