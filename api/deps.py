@@ -1,6 +1,6 @@
 """What handlers receive: the settings, the store, the SPARQL endpoint, whether the
-caller holds the admin token, paging, the format a list is asked in; and the check that
-refuses query parameters an endpoint does not take."""
+caller holds the admin token, paging, the format a list is asked in, a period of days;
+and the check that refuses query parameters an endpoint does not take."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from graph.sparql.results import negotiate
 from graph.stores import GraphStore
 
 from .downloads import MEDIA_TYPES, ListFormat
-from .models import MAX_LIMIT, Paging
+from .models import MAX_LIMIT, Day, Paging
 from .settings import Settings
 
-__all__ = ["SettingsDep", "StoreDep", "EndpointDep", "AdminDep", "PagingDep", "ListFormatDep", "strict_query"]
+__all__ = ["SettingsDep", "StoreDep", "EndpointDep", "AdminDep", "PagingDep", "ListFormatDep", "day_range",
+           "strict_query"]
 
 
 def get_settings(request: Request) -> Settings:
@@ -77,6 +78,19 @@ def get_list_format(request: Request,
 
 
 ListFormatDep = Annotated[ListFormat, Depends(get_list_format)]
+
+
+def day_range(first: str | None = None, last: str | None = None, *, since: str = "First day (inclusive)",
+              until: str = "Last day (inclusive)"):
+    """The types of the ``from`` and ``to`` query parameters of a period, each a day or
+    none: ``since`` and ``until`` describe them, ``first`` and ``last`` are examples.
+
+    >>> Since, Until = day_range("2020-09-01", "2020-09-30")
+    >>> [(a.alias, a.description, a.examples) for a in (Since.__metadata__[0], Until.__metadata__[0])]
+    [('from', 'First day (inclusive)', ['2020-09-01']), ('to', 'Last day (inclusive)', ['2020-09-30'])]
+    """
+    return (Annotated[Day | None, Query(alias="from", description=since, examples=[first] if first else None)],
+            Annotated[Day | None, Query(alias="to", description=until, examples=[last] if last else None)])
 
 
 def _takes_many(annotation) -> bool:

@@ -62,13 +62,14 @@ class Service:
 
 
 @contextmanager
-def _server(cmd: list[str], ready: str, what: str, timeout: float = 60.0):
-    """Start ``cmd``, wait until ``ready`` answers 200 (polled every 10 ms), yield the
-    process and the seconds that took; stop it on the way out."""
+def serving(cmd: list[str], ready: str, what: str, timeout: float = 60.0, **popen):
+    """Start ``cmd`` (``popen``: more arguments for ``subprocess.Popen``, as ``cwd`` or
+    ``env``), wait until ``ready`` answers 200 (polled every 10 ms), yield the process
+    and the seconds that took; stop it on the way out."""
     with tempfile.TemporaryFile() as log:
         # A file, not a pipe: a server that logs more than a pipe holds would stop.
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, **popen)
         try:
             while True:
                 try:
@@ -102,14 +103,14 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def kg_service(store: str, *, first: str = "/sparql?query=ASK%7B%7D"):
+def kg_service(store: str, *, first: str = "/sparql?query=ASK%7B%7D", **popen):
     """``kg serve`` on the store, in its own process on a free loopback port; yields a
     ``Service`` with the seconds from starting the process to its first answer at
-    ``first``."""
+    ``first``. ``popen`` as for :func:`serving` (say, the ``env`` with its settings)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "api.cli", "serve", "--store", store, "--port", str(port), "--log-level", "warning"]
-    with _server(cmd, url + first, "kg serve") as (proc, seconds):
+    with serving(cmd, url + first, "kg serve", **popen) as (proc, seconds):
         yield Service(url, proc.pid, seconds)
 
 
@@ -127,5 +128,5 @@ def oxigraph_server(store: str, workdir: Path, binary: str):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [binary, "serve-read-only", "--location", str(data), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    with _server(cmd, url + "/query?query=ASK%7B%7D", "oxigraph serve-read-only"):
+    with serving(cmd, url + "/query?query=ASK%7B%7D", "oxigraph serve-read-only"):
         yield url

@@ -68,18 +68,24 @@ class PartialDate:
         return pd
 
 
-@dataclass(frozen=True)
-class Named:
-    """What every curated entity has: a stable id, names in three languages, other forms."""
+@dataclass(frozen=True, kw_only=True)
+class Names:
+    """Names in three languages, their other forms, and where they come from."""
 
-    id: str
     en: str
     zh: str
     ru: str = ""
     zh_aliases: tuple[str, ...] = ()
     en_aliases: tuple[str, ...] = ()
-    note: str = ""
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Named(Names):
+    """What every curated entity has: a stable id and its names."""
+
+    id: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,15 +139,10 @@ class OfficeTerm:
 
 
 @dataclass(frozen=True)
-class Framework:
+class Framework(Names):
     code: str
     id: str
     kind: str
-    zh: str
-    en: str
-    zh_aliases: tuple[str, ...] = ()
-    en_aliases: tuple[str, ...] = ()
-    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,14 +156,8 @@ class Membership:
 
 
 @dataclass(frozen=True)
-class Country:
+class Country(Names):
     code: str
-    zh: str
-    en: str
-    ru: str = ""
-    zh_aliases: tuple[str, ...] = ()
-    en_aliases: tuple[str, ...] = ()
-    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,17 +222,13 @@ class ReferenceData:
         for row, _ in _tsv(d / "office_words.tsv"):
             ref.office_words[row["zh"]] = row["role"]
         for row, where in _tsv(d / "frameworks.tsv"):
-            ref.frameworks[row["code"]] = Framework(
-                row["code"], row["id"], row.get("kind", ""), row["zh"], row.get("en", ""),
-                _split(row.get("zh_aliases")), _split(row.get("en_aliases")), row.get("source", ""))
+            ref.frameworks[row["code"]] = Framework(row["code"], row["id"], row.get("kind", ""), **_names(row))
         for row, where in _tsv_kind(d, "memberships"):
             ref.memberships.append(Membership(row["org"], row["member"], row.get("role", "member"),
                                               PartialDate.parse(row.get("start"), where),
                                               PartialDate.parse(row.get("end"), where), row.get("source", "")))
         for row, _ in _tsv(d / "countries.tsv"):
-            ref.countries[row["code"]] = Country(row["code"], row["zh"], row["en"], row.get("ru", ""),
-                                                 _split(row.get("zh_aliases")), _split(row.get("en_aliases")),
-                                                 row.get("source", ""))
+            ref.countries[row["code"]] = Country(row["code"], **_names(row))
         for row, _ in _tsv(d / "chronicle_sections.tsv"):
             ref.sections.append(SectionHeading(row["zh"], row["key"], row.get("en", "")))
         ref.check()
@@ -304,6 +295,13 @@ class ReferenceData:
                         raise ReferenceDataError(
                             f"{kind} data", f"the form {form!r} is listed for both {owner[form]!r} and {e.id!r}; "
                             "list it in ambiguous_zh of both if it really is shared")
+
+
+def _names(row: dict[str, str]) -> dict:
+    """The ``Names`` of a row of a TSV table (a ``zh`` column at least)."""
+    return {"zh": row["zh"], "en": row.get("en", ""), "ru": row.get("ru", ""),
+            "zh_aliases": _split(row.get("zh_aliases")), "en_aliases": _split(row.get("en_aliases")),
+            "source": row.get("source", "")}
 
 
 def _split(cell: str | None) -> tuple[str, ...]:

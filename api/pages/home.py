@@ -4,10 +4,8 @@ that calls this service's own JSON endpoints and ``/sparql``."""
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
-import jinja2
-
+from api.pages import render
 from graph.networks.render import script_json
 from graph.sparql import named as sparql
 
@@ -41,6 +39,4 @@ def home_page() -> str:
     >>> '<textarea id="sparql"' in page, "https://" in page.replace("https://w3id.org/", "")
     (True, False)
     """
-    text = resources.files("api.pages").joinpath("templates", "home.html").read_text(encoding="utf-8")
-    template = jinja2.Environment(autoescape=True).from_string(text)
-    return template.render(examples=script_json(example_queries()))
+    return render("home.html", examples=script_json(example_queries()))

@@ -14,11 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 
-import jinja2
-
+from api.pages import render
 from graph.analyses import events as graph_events
 from graph.analyses import organizations, profiles
 from graph.analyses.models import Ref, TimelineItem
@@ -32,16 +30,6 @@ __all__ = ["person_page", "organization_page", "event_page", "agreement_page", "
 _FIXED = {"CN": "#d7263d", "RU": "#1b61c9"}
 _PALETTE = ["#2e9d5b", "#f0a030", "#7b3fa0", "#17a2b8", "#8d8a3a", "#e377c2", "#6b4f2a", "#4f6d7a", "#b5651d"]
 _NONE = "#9aa5b1"
-
-
-@lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("api.pages", "templates"), autoescape=True,
-                              trim_blocks=True, lstrip_blocks=True)
-
-
-def _render(template: str, **context) -> str:
-    return _env().get_template(template).render(**context)
 
 
 @dataclass
@@ -131,7 +119,7 @@ def person_page(store, person: str) -> str:
     p = profiles.person_profile(store, person)
     chart = month_chart(p.timeline, lambda i: i.countries[0] if i.countries else None,
                         months=_period_months(store, p.timeline))
-    return _render("person.html", title=f"{p.person.label} · profile", profile=p, chart=chart)
+    return render("person.html", title=f"{p.person.label} · profile", profile=p, chart=chart)
 
 
 @per_generation(maxsize=256)
@@ -142,7 +130,7 @@ def organization_page(store, organization: str) -> str:
     items = [TimelineItem(event=e.event, date=e.date, month=e.date.isoformat()[:7] if e.date else None,
                           type=e.type) for e in o.events]
     chart = month_chart(items, lambda i: None, months=_period_months(store, items))
-    return _render("organization.html", title=f"{o.label} · profile", o=o, chart=chart)
+    return render("organization.html", title=f"{o.label} · profile", o=o, chart=chart)
 
 
 @per_generation(maxsize=512)
@@ -150,7 +138,7 @@ def event_page(store, event: str) -> str:
     """An event's page: dates, type and form, who acted and how, places, frameworks, what
     it is about, and the passages it was read from."""
     e = graph_events.event_detail(store, event)
-    return _render("event.html", title=e.label, e=e)
+    return render("event.html", title=e.label, e=e)
 
 
 @per_generation(maxsize=256)
@@ -163,7 +151,7 @@ def agreement_page(store, agreement: str) -> str:
     items = sorted((TimelineItem(event=Ref(**d.model_dump(include={"id", "iri", "label"}), kind="event"),
                                  date=d.date, type=d.type, evidence=d.evidence) for d in details),
                    key=lambda t: (t.date or dt.date.min, t.event.id))
-    return _render("agreement.html", title=a.label, a=a, events=items)
+    return render("agreement.html", title=a.label, a=a, events=items)
 
 
 def timeline_page(store, *, person: str | None = None, country: str | None = None, framework: str | None = None,
@@ -192,4 +180,4 @@ def _timeline_page(store, person, country, framework, type, since, until, framew
     chart = month_chart(items, key, months=months)
     title = "Who met whom, month by month"
     f = {"person": person, "country": country, "framework": framework, "type": type, "since": since, "until": until}
-    return _render("timeline.html", title=title, items=items, chart=chart, f=f, frameworks=frameworks, types=types)
+    return render("timeline.html", title=title, items=items, chart=chart, f=f, frameworks=frameworks, types=types)

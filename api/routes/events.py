@@ -9,19 +9,18 @@ from fastapi import APIRouter, Depends, Path, Query
 from graph.analyses import events
 
 from .. import examples
-from ..deps import ListFormatDep, PagingDep, StoreDep, strict_query
+from ..deps import ListFormatDep, PagingDep, StoreDep, day_range, strict_query
 from ..downloads import listing
-from ..models import Day, EventDetail, EventPage
+from ..models import EventDetail, EventPage
 
 router = APIRouter(tags=["events"], dependencies=[Depends(strict_query)])
+
+Since, Until = day_range("2020-09-01", "2020-09-30")
 
 
 @router.get("/events", response_model=EventPage, responses=examples.ok_list(examples.EVENT_PAGE, 404))
 def find_events(store: StoreDep, paging: PagingDep, fmt: ListFormatDep,
-                since: Annotated[Day | None, Query(alias="from", description="First day (inclusive)",
-                                                       examples=["2020-09-01"])] = None,
-                until: Annotated[Day | None, Query(alias="to", description="Last day (inclusive)",
-                                                       examples=["2020-09-30"])] = None,
+                since: Since = None, until: Until = None,
                 type: Annotated[list[str] | None, Query(max_length=40, description="PLOVER type: CONSULT, AGREE, "
                                                         "COOPERATE, SUPPORT … (repeat for any of several)",
                                                         examples=[["CONSULT"]])] = None,

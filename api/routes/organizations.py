@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends, Path, Query
 from graph.analyses import agreements, organizations
 
 from .. import examples
-from ..deps import ListFormatDep, PagingDep, StoreDep, strict_query
+from ..deps import ListFormatDep, PagingDep, StoreDep, day_range, strict_query
 from ..downloads import listing
-from ..models import AgreementPage, Day, OrganizationDetail, WorkPage
+from ..models import AgreementPage, OrganizationDetail, WorkPage
 
 router = APIRouter(tags=["organizations"], dependencies=[Depends(strict_query)])
+
+SignedSince, SignedUntil = day_range("2020-04-01", "2021-03-31", since="Signed on or after this day",
+                                     until="Signed on or before this day")
 
 
 @router.get("/organizations/{id}", response_model=OrganizationDetail,
@@ -25,10 +28,7 @@ def get_organization(id: Annotated[str, Path(description="Organization id", exam
 
 @router.get("/agreements", response_model=AgreementPage, responses=examples.ok_list(examples.AGREEMENT_PAGE, 404))
 def list_agreements(store: StoreDep, paging: PagingDep, fmt: ListFormatDep,
-                    since: Annotated[Day | None, Query(alias="from", description="Signed on or after this day",
-                                                           examples=["2020-04-01"])] = None,
-                    until: Annotated[Day | None, Query(alias="to", description="Signed on or before this day",
-                                                           examples=["2021-03-31"])] = None,
+                    since: SignedSince = None, until: SignedUntil = None,
                     party: Annotated[list[str] | None, Query(max_length=200, description="Id of a state or "
                                                              "organization party to it; repeated, every one is a "
                                                              "party", examples=[["CN", "RU"]])] = None,

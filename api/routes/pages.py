@@ -12,8 +12,7 @@ from fastapi.responses import HTMLResponse
 from graph.analyses.meetings import MEETING_TYPES
 
 from .. import examples
-from ..deps import StoreDep
-from ..models import Day
+from ..deps import StoreDep, day_range
 from ..pages import profile
 from .viz import framework_choices
 
@@ -23,6 +22,7 @@ router = APIRouter(tags=["pages"])
 PROFILE_KINDS = ("person", "organization", "event", "agreement")
 _HTML = {200: {"content": {"text/html": {}}, "description": "The page"}, **examples.errors(404)}
 Id = Annotated[str, Path(description="The node's id", examples=["sergey-lavrov"])]
+Since, Until = day_range(since="First day", until="Last day")
 
 
 @router.get("/person/{id}", response_class=HTMLResponse, responses=_HTML)
@@ -57,8 +57,7 @@ def timeline_page(store: StoreDep,
                   framework: Annotated[str | None, Query(description="Framework id or code", examples=["sco"])]
                   = None,
                   type: Annotated[str | None, Query(description="A meeting type: " + ", ".join(MEETING_TYPES))] = None,
-                  since: Annotated[Day | None, Query(alias="from", description="First day")] = None,
-                  until: Annotated[Day | None, Query(alias="to", description="Last day")] = None):
+                  since: Since = None, until: Until = None):
     """Who met whom, month by month: filter by person, state, framework, type, period."""
     return HTMLResponse(profile.timeline_page(store, person=person or None, country=country or None,
                                               framework=framework or None, type=type or None, since=since,

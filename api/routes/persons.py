@@ -9,15 +9,14 @@ from fastapi import APIRouter, Depends, Path, Query
 from graph.analyses import meetings, people
 
 from .. import examples
-from ..deps import ListFormatDep, PagingDep, StoreDep, strict_query
+from ..deps import ListFormatDep, PagingDep, StoreDep, day_range, strict_query
 from ..downloads import listing
-from ..models import Day, MeetingPage, PersonDetail, PersonPage
+from ..models import MeetingPage, PersonDetail, PersonPage
 
 router = APIRouter(tags=["persons"], dependencies=[Depends(strict_query)])
 
 PersonId = Annotated[str, Path(description="Person id (local name of the IRI)", examples=["wang-yi"])]
-Since = Annotated[Day | None, Query(alias="from", description="First day (inclusive)", examples=["2020-06-01"])]
-Until = Annotated[Day | None, Query(alias="to", description="Last day (inclusive)", examples=["2020-12-31"])]
+Since, Until = day_range("2020-06-01", "2020-12-31")
 Framework = Annotated[list[str] | None, Query(description="Framework id or code: sco, BRICS, RIC … (repeat for any of "
                                                           "several)", examples=[["RIC"]])]
 MeetingType = Annotated[list[Literal[meetings.MEETING_TYPES]] | None,

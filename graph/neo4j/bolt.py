@@ -143,8 +143,8 @@ class BoltServer:
         except nx.DriverError as exc:
             raise BoltError(f"{self.name} at {self.uri}: {_reason(exc)}") from None
         except UnicodeDecodeError:
-            # A server that cuts its error message inside a character (FalkorDB does, on
-            # some statements) leaves the driver unable to read the answer.
+            # A server that cuts its error message inside a character (one of the
+            # dialects does, on some statements) leaves the driver unable to read the answer.
             raise BoltQueryError(f"{self.name} at {self.uri} refused a statement with a message that is not "
                                  "valid UTF-8") from None
 

@@ -203,9 +203,9 @@ class CypherRunner:
 
     The connection opens at the first query and again after it is lost. The time
     limit goes to the server as the transaction's time limit, so Neo4j stops the
-    query's work there; the caller also stops waiting then. FalkorDB ignores a
-    transaction's limit: its own ``TIMEOUT_MAX`` (a module argument) must be set for
-    it to stop (see docs/security.md).
+    query's work there; the caller also stops waiting then. A server that ignores a
+    transaction's limit (its dialect's ``enforces_timeout`` is false, see ``dialects``)
+    stops only at a limit set in its own configuration (see docs/security.md).
     """
 
     def __init__(self, uri: str, *, user: str = "", password: str = "", database: str = "", timeout: float = 10.0,
@@ -251,8 +251,8 @@ class CypherRunner:
             self._forget(server)
             raise
         except BoltQueryError as exc:
-            # Neo4j names its limit (TransactionTimedOut); a server stopped by its own
-            # configured limit (FalkorDB's TIMEOUT_MAX) fails without a name, at the limit.
+            # Neo4j names its limit (TransactionTimedOut); a server stopped by a limit set
+            # in its own configuration fails without a name, at the limit.
             if "TransactionTimedOut" in exc.code or time.monotonic() - started >= timeout:
                 raise CypherTimeout(f"the query ran for more than {timeout:g} s") from None
             if exc.code == "Neo.ClientError.Statement.AccessMode":  # the database's own read mode

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -72,6 +71,10 @@ FONT = "DejaVu Sans, Verdana, Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif"
 ASSETS: dict[str, tuple[str, str]] = {
     "vis-network.min.js": ("lib/vis-9.1.2/vis-network.min.js", "text/javascript"),
 }
+
+#: The network page's template, and ``head.html``: the head every HTML page of the
+#: product opens with (the service's pages include it too).
+TEMPLATES = jinja2.PackageLoader("graph.networks", "templates")
 
 _EVIDENCE_MAX = 360
 _MEETINGS_SHOWN = 4
@@ -253,9 +256,8 @@ def legend_entries(G: nx.Graph) -> list[tuple[str, str, str]]:
 
 @lru_cache(maxsize=1)
 def _template() -> jinja2.Template:
-    env = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
-    text = resources.files("graph.networks").joinpath("templates", "network.html").read_text(encoding="utf-8")
-    return env.from_string(text)
+    env = jinja2.Environment(loader=TEMPLATES, autoescape=True, keep_trailing_newline=True)
+    return env.get_template("network.html")
 
 
 def script_json(value) -> Markup:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.settings import Settings
-from helpers.browser import Watched, chromium, launched
+from helpers.browser import chromium
 from helpers.services import live_service
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="Chromium is not installed (apt-get install chromium)")
@@ -21,19 +21,6 @@ pytestmark = pytest.mark.skipif(chromium() is None, reason="Chromium is not inst
 def base(store):
     with live_service(Settings(store=store.location)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched() as b:
-        yield b
-
-
-@pytest.fixture
-def watched(browser):
-    w = Watched(browser, accept_downloads=True)
-    yield w
-    w.context.close()
 
 
 def test_swagger_ui_renders_the_operations_offline(base, watched):

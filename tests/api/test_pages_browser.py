@@ -18,7 +18,7 @@ from api import cli
 from graph.networks import graphs as networks
 from graph.networks import render as viz
 from graph.networks import views
-from helpers.browser import CHROMIUM, Watched, chromium, launched, screenshot as _shot
+from helpers.browser import CHROMIUM, Watched, chromium, screenshot as _shot
 from helpers.services import views_service
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason=f"Chromium is not installed at {CHROMIUM} "
@@ -29,19 +29,6 @@ pytestmark = pytest.mark.skipif(chromium() is None, reason=f"Chromium is not ins
 def base(store):
     with views_service(store.location) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched() as b:
-        yield b
-
-
-@pytest.fixture
-def watched(browser):
-    w = Watched(browser)
-    yield w
-    w.context.close()
 
 
 def _open_view(w: Watched, url: str):

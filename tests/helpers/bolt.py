@@ -19,7 +19,6 @@ on the first write that arrives over Bolt.
 from __future__ import annotations
 
 import os
-import random
 import secrets
 import signal
 import socket
@@ -29,23 +28,11 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.servers import free_port
 from helpers.servers import launch, require_java_server, unavailable
 
 # A Bolt 5 handshake: magic, then versions 5.7–5.0, 4.4–4.2 and nothing else.
 _HANDSHAKE = b"\x60\x60\xb0\x17" + b"\x00\x07\x07\x05" + b"\x00\x02\x04\x04" + bytes(8)
-
-
-def free_port() -> int:
-    # FalkorDB keeps BOLT_PORT in a 16-bit signed integer: stay below 32768.
-    for _ in range(200):
-        port = random.randrange(20000, 32000)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port below 32768")
 
 
 def bolt_answers(port: int, timeout: float = 1.0) -> bool:
@@ -71,8 +58,9 @@ class FalkorDBServer:
         self.workdir = workdir
         self.password = password
         self.timeout_ms = timeout_ms  # the server's own limit on a query (TIMEOUT_MAX)
-        self.redis_port = free_port()
-        self.bolt_port = free_port()
+        # FalkorDB keeps BOLT_PORT in a 16-bit signed integer: stay below 32768.
+        self.redis_port = free_port(below=32768)
+        self.bolt_port = free_port(below=32768)
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -133,11 +121,11 @@ class Neo4jServer:
 
     @property
     def uri(self) -> str:
-        return f"bolt://127.0.0.1:{self.bolt_port}"
+        return self.handle.uri
 
     @property
     def http_url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
+        return self.handle.http_url
 
     def start(self) -> None:
         if self.handle is None:

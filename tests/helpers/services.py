@@ -4,29 +4,19 @@ Fuseki (``tools/servers``)."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 import uvicorn
 
 from api.app import create_app
 from api.settings import Settings
+from benchmarks.servers import free_port, oxigraph_binary, serving
 from graph.stores.oxigraph import OxigraphStore
 from helpers.servers import launch, require_java_server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -49,11 +39,6 @@ def live_service(settings: Settings, *, store=None):
         thread.join(10)
 
 
-def oxigraph_binary() -> str | None:
-    beside = Path(sys.executable).with_name("oxigraph")
-    return str(beside) if beside.exists() else shutil.which("oxigraph")
-
-
 @contextmanager
 def oxigraph_server(location: Path):
     """``oxigraph serve`` on a free loopback port, its data in ``location``; yields its
@@ -62,27 +47,10 @@ def oxigraph_server(location: Path):
     if binary is None:
         pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
     port = free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"oxigraph serve did not start: {proc.stderr.read().decode()[:500]}")
-            time.sleep(0.05)
+    cmd = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    with serving(cmd, url + "/query?query=ASK%7B%7D", "oxigraph serve", timeout=30):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @contextmanager

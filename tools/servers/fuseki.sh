@@ -18,10 +18,7 @@ PROG="fuseki.sh"
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 FUSEKI_VERSION="${FUSEKI_VERSION:-5.6.0}"
-CACHE="$(cache_root)"
-DIST="$CACHE/fuseki-$FUSEKI_VERSION"
-LIB="$DIST/lib"
-RUN="$(realpath -m "${FUSEKI_RUN_DIR:-$CACHE/run/fuseki}")"
+server_layout fuseki "$FUSEKI_VERSION" "${FUSEKI_RUN_DIR:-}"
 PIDFILE="$RUN/fuseki.pid"
 PORTFILE="$RUN/port"
 CONFIG="$RUN/config.ttl"
@@ -92,12 +89,7 @@ cmd_start() {
   find_java
   require_fetched "Fuseki $FUSEKI_VERSION" "$DIST"
   mkdir -p "$RUN"
-  if pid_alive "$PIDFILE" "$MARKER"; then
-    [[ -z "$RUNNING_ELSEWHERE" ]] || die "already running from $RUN on port $PORT, not the one asked for: '$PROG stop' first"
-    say "already running (pid $(cat "$PIDFILE")) from $RUN"
-    wait_ready 30
-    echo "$URL"; return 0
-  fi
+  if reuse_running "$URL" "port $PORT, not the one asked for"; then return 0; fi
   check_port "$PORT" FUSEKI_PORT
   write_config
   echo "$PORT" > "$PORTFILE"
@@ -125,31 +117,15 @@ wait_ready() {
 }
 
 cmd_stop() {
-  find_java
-  stop_pid "$PIDFILE" "$MARKER" "${FUSEKI_STOP_TIMEOUT:-60}"
-  [[ -d "$LIB" ]] && cds_adopt "$DIST/cds" "$LIB"
+  stop_server "${FUSEKI_STOP_TIMEOUT:-60}"
   rm -f "$PORTFILE"
-}
-
-cmd_status() {
-  if pid_alive "$PIDFILE" "$MARKER"; then
-    echo "running (pid $(cat "$PIDFILE")) at $URL, run folder $RUN"
-  else
-    echo "not running (run folder $RUN)"; exit 3
-  fi
-}
-
-cmd_reset() {
-  cmd_stop
-  [[ -d "$RUN" ]] && rm -rf "$RUN"
-  say "deleted $RUN"
 }
 
 case "${1:-}" in
   fetch) cmd_fetch ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
-  status) cmd_status ;;
+  status) show_status "$URL" ;;
   url) echo "$URL" ;;
   reset) cmd_reset ;;
   *) echo "usage: $PROG {fetch|start|stop|status|url|reset}" >&2; exit 2 ;;

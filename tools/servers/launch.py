@@ -33,6 +33,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 __all__ = [
     "ServerError", "BoltAuthError", "free_port", "free_ports", "cache_root",
@@ -132,7 +133,15 @@ class _Handle:
     pid: int | None = None
     _stopped: bool = field(default=False, repr=False)
 
-    _SCRIPT = NEO4J_SH
+    _SCRIPT: ClassVar[Path]  # the script that starts and stops it
+    _PIDFILE: ClassVar[str]  # where that script keeps the pid, in the run folder
+
+    def restart(self) -> None:
+        """Stop and start again on the same folder and ports (the data stays)."""
+        self.stop()
+        _script(self._SCRIPT, "start", self.env)
+        self._stopped = False
+        self.pid = _read_pid(self.workdir / self._PIDFILE)
 
     def stop(self, timeout: float = 150.0) -> None:
         """Stop the server and wait for it to exit (idempotent)."""
@@ -176,6 +185,7 @@ class Neo4jServer(_Handle):
     user: str = "neo4j"
 
     _SCRIPT = NEO4J_SH
+    _PIDFILE = "run/neo4j.pid"
 
     @property
     def uri(self) -> str:
@@ -189,13 +199,6 @@ class Neo4jServer(_Handle):
     def auth(self) -> tuple[str, str]:
         return (self.user, self.password)
 
-    def restart(self) -> None:
-        """Stop and start again on the same folder and ports (the data stays)."""
-        self.stop()
-        _script(NEO4J_SH, "start", self.env)
-        self._stopped = False
-        self.pid = _read_pid(self.workdir / "run" / "neo4j.pid")
-
 
 @dataclass
 class FusekiServer(_Handle):
@@ -206,6 +209,7 @@ class FusekiServer(_Handle):
     dataset: str = "kg"
 
     _SCRIPT = FUSEKI_SH
+    _PIDFILE = "fuseki.pid"
 
     @property
     def url(self) -> str:
@@ -222,12 +226,6 @@ class FusekiServer(_Handle):
     @property
     def store_url(self) -> str:
         return self.url + "/store"
-
-    def restart(self) -> None:
-        self.stop()
-        _script(FUSEKI_SH, "start", self.env)
-        self._stopped = False
-        self.pid = _read_pid(self.workdir / "fuseki.pid")
 
 
 def _read_pid(path: Path) -> int | None:
@@ -269,7 +267,7 @@ def start_neo4j(workdir: str | os.PathLike, bolt_port: int | None = None, http_p
     if "NEO4J_VERSION" in os.environ:
         env["NEO4J_VERSION"] = os.environ["NEO4J_VERSION"]
     _script(NEO4J_SH, "start", env, timeout=timeout + 30)
-    return Neo4jServer(workdir=workdir, env=env, pid=_read_pid(workdir / "run" / "neo4j.pid"),
+    return Neo4jServer(workdir=workdir, env=env, pid=_read_pid(workdir / Neo4jServer._PIDFILE),
                        bolt_port=bolt_port, http_port=http_port, password=password)
 
 
@@ -290,7 +288,8 @@ def start_fuseki(workdir: str | os.PathLike, port: int | None = None, *, dataset
     if "FUSEKI_VERSION" in os.environ:
         env["FUSEKI_VERSION"] = os.environ["FUSEKI_VERSION"]
     _script(FUSEKI_SH, "start", env, timeout=timeout + 30)
-    return FusekiServer(workdir=workdir, env=env, pid=_read_pid(workdir / "fuseki.pid"), port=port, dataset=dataset)
+    return FusekiServer(workdir=workdir, env=env, pid=_read_pid(workdir / FusekiServer._PIDFILE), port=port,
+                        dataset=dataset)
 
 
 # ---------------------------------------------------------------------------- Neo4j's initial password

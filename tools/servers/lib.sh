@@ -1,7 +1,9 @@
 # shellcheck shell=bash disable=SC2034
 # Shared by neo4j.sh and fuseki.sh (sourced, not run): cache folders, Java, the Maven
-# fetch, the pid file, the class-data-sharing archive, stopping a server.
-# Callers set: PROG (name for messages).
+# fetch, the pid file, the class-data-sharing archive, stopping a server, and the
+# commands both scripts have (status, stop, reset, a start that finds it running).
+# Callers set: PROG (name for messages); for the commands, also what server_layout sets,
+# PIDFILE and MARKER, and they define cmd_stop and wait_ready.
 
 SERVERS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # stdlib-only helper for readiness checks (Bolt login, HTTP); any python3 will do.
@@ -14,6 +16,16 @@ say() { echo "$PROG: $*" >&2; }
 cache_root() {
   if [[ -n "${KG_SERVERS_CACHE:-}" ]]; then echo "$KG_SERVERS_CACHE"
   else echo "${XDG_CACHE_HOME:-$HOME/.cache}/crd-kg"; fi
+}
+
+# server_layout NAME VERSION [RUN_DIR]: sets CACHE, DIST (the fetched server, NAME-VERSION
+# in the cache), LIB (its jars, the whole class path) and RUN (its run folder: RUN_DIR,
+# else run/NAME in the cache).
+server_layout() {
+  CACHE="$(cache_root)"
+  DIST="$CACHE/$1-$2"
+  LIB="$DIST/lib"
+  RUN="$(realpath -m "${3:-$CACHE/run/$1}")"
 }
 
 # Maven's local repository: the default (~/.m2) unless KG_SERVERS_CACHE is set, then inside it.
@@ -164,4 +176,40 @@ cds_adopt() {
       rm -f "$part"
     fi
   done
+}
+
+# ---- the commands both scripts have
+
+# reuse_running ADDRESS ELSEWHERE: when the server already runs from this run folder,
+# wait until it answers, print ADDRESS and succeed; refuse when it runs on other ports
+# than those asked for (RUNNING_ELSEWHERE set; ELSEWHERE says which, for the message).
+reuse_running() {
+  pid_alive "$PIDFILE" "$MARKER" || return 1
+  [[ -z "$RUNNING_ELSEWHERE" ]] || die "already running from $RUN on $2: '$PROG stop' first"
+  say "already running (pid $(cat "$PIDFILE")) from $RUN"
+  wait_ready 30
+  echo "$1"
+}
+
+# stop_server TIMEOUT: stop it (SIGKILL after TIMEOUT s) and adopt the class-data
+# archive its exit wrote.
+stop_server() {
+  find_java
+  stop_pid "$PIDFILE" "$MARKER" "$1"
+  if [[ -d "$LIB" ]]; then cds_adopt "$DIST/cds" "$LIB"; fi
+}
+
+# show_status ADDRESS: say whether it runs (and where it answers); exit 3 when it does not.
+show_status() {
+  if pid_alive "$PIDFILE" "$MARKER"; then
+    echo "running (pid $(cat "$PIDFILE")) at $1, run folder $RUN"
+  else
+    echo "not running (run folder $RUN)"; exit 3
+  fi
+}
+
+cmd_reset() {
+  cmd_stop
+  [[ -d "$RUN" ]] && rm -rf "$RUN"
+  say "deleted $RUN"
 }

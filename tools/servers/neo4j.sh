@@ -16,10 +16,7 @@ PROG="neo4j.sh"
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 NEO4J_VERSION="${NEO4J_VERSION:-5.26.30}"
-CACHE="$(cache_root)"
-DIST="$CACHE/neo4j-$NEO4J_VERSION"
-LIB="$DIST/lib"
-RUN="$(realpath -m "${NEO4J_RUN_DIR:-$CACHE/run/neo4j}")"
+server_layout neo4j "$NEO4J_VERSION" "${NEO4J_RUN_DIR:-}"
 PIDFILE="$RUN/run/neo4j.pid"
 PWFILE="$RUN/password"
 PORTSFILE="$RUN/run/ports"
@@ -115,12 +112,7 @@ cmd_start() {
   mkdir -p "$RUN/conf" "$RUN/data" "$RUN/logs" "$RUN/run" "$RUN/plugins" "$RUN/import" "$RUN/licenses"
   GENERATED=0
   resolve_password
-  if pid_alive "$PIDFILE" "$MARKER"; then
-    [[ -z "$RUNNING_ELSEWHERE" ]] || die "already running from $RUN on ports $BOLT_PORT/$HTTP_PORT, not those asked for: '$PROG stop' first"
-    say "already running (pid $(cat "$PIDFILE")) from $RUN"
-    wait_ready 30
-    echo "$URI"; return 0
-  fi
+  if reuse_running "$URI" "ports $BOLT_PORT/$HTTP_PORT, not those asked for"; then return 0; fi
   check_port "$BOLT_PORT" NEO4J_BOLT_PORT
   check_port "$HTTP_PORT" NEO4J_HTTP_PORT
   [[ "$BOLT_PORT" != "$HTTP_PORT" ]] || die "NEO4J_BOLT_PORT and NEO4J_HTTP_PORT are both $BOLT_PORT"
@@ -177,18 +169,8 @@ wait_ready() {
 }
 
 cmd_stop() {
-  find_java
-  stop_pid "$PIDFILE" "$MARKER" "${NEO4J_STOP_TIMEOUT:-120}"
-  [[ -d "$LIB" ]] && cds_adopt "$DIST/cds" "$LIB"
+  stop_server "${NEO4J_STOP_TIMEOUT:-120}"
   rm -f "$PORTSFILE"
-}
-
-cmd_status() {
-  if pid_alive "$PIDFILE" "$MARKER"; then
-    echo "running (pid $(cat "$PIDFILE")) at $URI and http://127.0.0.1:$HTTP_PORT, run folder $RUN"
-  else
-    echo "not running (run folder $RUN)"; exit 3
-  fi
 }
 
 cmd_password() {
@@ -196,17 +178,12 @@ cmd_password() {
   cat "$PWFILE"; echo
 }
 
-cmd_reset() {
-  cmd_stop
-  [[ -d "$RUN" ]] && rm -rf "$RUN"
-  say "deleted $RUN"
-}
 
 case "${1:-}" in
   fetch) cmd_fetch ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
-  status) cmd_status ;;
+  status) show_status "$URI and http://127.0.0.1:$HTTP_PORT" ;;
   uri) echo "$URI" ;;
   password) cmd_password ;;
   reset) cmd_reset ;;

@@ -52,6 +52,16 @@ def rss_mb(pid: int | None) -> float:
     return float("nan")
 
 
+def stop_start(srv) -> str:
+    """Stop the server and start it again on the same folder and ports; how long each took."""
+    t = time.monotonic()
+    srv.stop()
+    stop_s = time.monotonic() - t
+    t = time.monotonic()
+    srv.restart()
+    return f"stop {stop_s:.1f} s, start {time.monotonic() - t:.1f} s"
+
+
 # ------------------------------------------------------------------------------------- Neo4j
 
 def verify_neo4j() -> None:
@@ -158,18 +168,13 @@ def verify_neo4j() -> None:
 
         @check("data and constraint persist across stop/start")
         def _():
-            t = time.monotonic()
-            srv.stop()
-            stop_s = time.monotonic() - t
-            t = time.monotonic()
-            srv.restart()
-            start_s = time.monotonic() - t
+            took = stop_start(srv)
             with GraphDatabase.driver(srv.uri, auth=srv.auth) as d:
                 recs, _, _ = d.execute_query("MATCH (m:Meeting {id: 'm1'}) RETURN m.on AS on")
                 assert recs and recs[0]["on"] == neo4j.time.Date(2020, 4, 14), recs
                 names = [r["name"] for r in d.execute_query("SHOW CONSTRAINTS YIELD name").records]
                 assert "x" in names, names
-            return f"stop {stop_s:.1f} s, start {start_s:.1f} s"
+            return took
 
         def mid_write(how: str) -> str:
             """Write batches of 10,000 nodes, one auto-commit transaction each, and hold a
@@ -389,15 +394,10 @@ def verify_fuseki() -> None:
 
             @check("TDB2 data persists across stop/start")
             def _():
-                t = time.monotonic()
-                srv.stop()
-                stop_s = time.monotonic() - t
-                t = time.monotonic()
-                srv.restart()
-                start_s = time.monotonic() - t
+                took = stop_start(srv)
                 rows = select(srv, "SELECT ?s { ?s ?p ?o }")
                 assert {r["s"] for r in rows} == {EX + "putin", EX + "xi"}, rows
-                return f"stop {stop_s:.1f} s, start {start_s:.1f} s, RSS {rss_mb(srv.pid):.0f} MB"
+                return f"{took}, RSS {rss_mb(srv.pid):.0f} MB"
 
             @check("kill -9, start again: TDB2 recovers, data intact")
             def _():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from api.settings import Settings
+from benchmarks.servers import kg_service
 from graph.analyses import meetings
 from graph.analyses.stats import stats
 from graph.sparql.run import run_query
@@ -173,26 +173,8 @@ SAME_ANSWERS = [
 @pytest.fixture(scope="module")
 def kg_serve(server, remote):
     """``kg serve --store URL`` as a user runs it, with the server's settings."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--store", server.url, "--port", str(port),
-                             "--log-level", "warning"], cwd=ROOT, env={**os.environ, **server.env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/stats", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"kg serve did not start: {proc.stderr.read().decode()[-800:]}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(20)
+    with kg_service(server.url, first="/stats", cwd=ROOT, env={**os.environ, **server.env}) as service:
+        yield service.url
 
 
 def test_kg_serve_on_the_server_answers_as_on_the_embedded_store(kg_serve, store):
