@@ -78,8 +78,6 @@ def test_not_a_report(tmp_path):
 
 
 def test_the_readme_example_query(cli_store):
-    from pathlib import Path
-
     root = ROOT
     r = kg("query", "@" + str(root / "graph/sparql/queries/who_met_whom_top.rq"), "--store", str(cli_store),
            "--format", "json")

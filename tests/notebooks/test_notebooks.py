@@ -3,8 +3,6 @@ names it for them), with no cell failing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 import pytest
 from nbclient import NotebookClient
