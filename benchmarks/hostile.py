@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from .http import SPARQL_JSON, HttpClient, _read_response, percentiles
 from .isolated import run_isolated
