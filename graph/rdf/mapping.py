@@ -627,20 +627,40 @@ class ReportGraphBuilder:
         return n
 
 
-__all__ = ["ontology_graph", "reference_graph", "ReportGraphBuilder", "framework_node", "dataset", "StandardTerms",
-           "with_standard_terms"]
+__all__ = ["ontology_graph", "reference_graph", "ReportGraphBuilder", "framework_node", "dataset", "shared_graphs",
+           "report_graphs", "StandardTerms", "with_standard_terms"]
 
 
-def dataset(reports: Sequence[Report], ref: ReferenceData) -> Iterator[tuple[URIRef, Graph]]:
-    """The named graphs of a build: ontology, reference data, one per report (streamed in parts)."""
+def shared_graphs(ref: ReferenceData) -> Iterator[tuple[URIRef, Graph]]:
+    """The named graphs every build holds, whatever its reports: ontology and reference data."""
+    yield iris.ONTOLOGY_GRAPH, ontology_graph()
+    yield iris.REFERENCE_GRAPH, reference_graph(ref)
+
+
+def report_graphs(reports: Sequence[Report], ref: ReferenceData) -> Iterator[tuple[URIRef, Graph]]:
+    """One named graph per report, streamed in parts.
+
+    Raises
+    ------
+    ValueError
+        Two of ``reports`` are the same report (checked before anything is mapped).
+    """
     ids = [rep.info.id for rep in reports]
     for rid in ids:
         if ids.count(rid) > 1:
             raise ValueError(f"two sources are the same report {rid!r}")
-    builder = ReportGraphBuilder(ref)
-    yield iris.ONTOLOGY_GRAPH, ontology_graph()
-    yield iris.REFERENCE_GRAPH, reference_graph(ref)
+    return _report_parts(reports, ReportGraphBuilder(ref))
+
+
+def _report_parts(reports: Sequence[Report], builder: ReportGraphBuilder) -> Iterator[tuple[URIRef, Graph]]:
     for rep in reports:
         name = iris.report_graph(rep.info.id)
         for part in builder.parts(rep):
             yield name, part
+
+
+def dataset(reports: Sequence[Report], ref: ReferenceData) -> Iterator[tuple[URIRef, Graph]]:
+    """The named graphs of a build: ontology, reference data, one per report (streamed in parts)."""
+    parts = report_graphs(reports, ref)
+    yield from shared_graphs(ref)
+    yield from parts
