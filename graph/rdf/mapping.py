@@ -42,8 +42,14 @@ _ROLE_PROPERTY = {"participant": CRD.participant, "host": CRD.host, "speaker": C
                   "signatory": CRD.signatory}
 
 
+def _triples() -> Graph:
+    """A graph to fill and read through once: rdflib's store without named-graph
+    bookkeeping, which a build's ~100,000 additions do not need (a third faster)."""
+    return Graph(store="SimpleMemory")
+
+
 def ontology_graph() -> Graph:
-    g = Graph()
+    g = _triples()
     g.parse(ONTOLOGY_TTL, format="turtle")
     return g
 
@@ -160,7 +166,7 @@ def _dated(g: Graph, node: URIRef, start: PartialDate | None, end: PartialDate |
 def reference_graph(ref: ReferenceData) -> Graph:
     """Persons, organizations, countries, places, offices and who held them, frameworks,
     memberships, and the concept schemes (PLOVER types, forms, chronicle sections)."""
-    g = Graph()
+    g = _triples()
     for c in ref.countries.values():
         n = iris.country(c.code)
         g.add((n, RDF.type, CRD.Country))
@@ -341,7 +347,7 @@ class ReportGraphBuilder:
 
     def build(self, report: Report) -> Graph:
         """All of one report's triples in one graph (small reports, tests)."""
-        g = Graph()
+        g = _triples()
         for part in self.parts(report):
             g += part
         return g
@@ -349,7 +355,7 @@ class ReportGraphBuilder:
     def parts(self, report: Report) -> Iterator[Graph]:
         """The report's triples as a stream of small graphs, one per chronicle entry after
         the report's own: memory stays flat however long the chronicle is."""
-        g = Graph()
+        g = _triples()
         rid = report.info.id
         r = iris.report(rid)
         info = report.info
@@ -385,7 +391,7 @@ class ReportGraphBuilder:
             seen[e] += 1
             if seen[e] > 1:
                 e = iris.event(rid, entry.date_begin, entry.title, seen[e])
-            g = Graph()
+            g = _triples()
             self._event(g, report, r, e, entry)
             yield with_standard_terms(g)
         yield from self._chapter_events(report, r)
@@ -399,7 +405,7 @@ class ReportGraphBuilder:
         for entry in report.chronicle:
             by_day[entry.date_begin].append((entry, _actor_keys(entry)))
         for entry in report.chapter_events:
-            g = Graph()
+            g = _triples()
             keys = _actor_keys(entry)
             same = [c for c, ck in by_day.get(entry.date_begin, ()) if keys & ck]
             if same:
