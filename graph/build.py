@@ -21,10 +21,8 @@ those that left).
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -32,6 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from loaders.completeness import check_complete
+from loaders.forked import ForkedCall
 from loaders.pipeline import BUNDLED_REPORT, Pipeline
 from ontology.reference import ReferenceData
 
@@ -107,66 +106,8 @@ def _refuse_losses(before: dict[str, ReportSize], events: dict[str, int], max_lo
     return check
 
 
-def _shared_quads(ref: ReferenceData) -> Iterable[ox.Quad]:
-    return to_quads(shared_graphs(ref))
-
-
-class BackgroundQuads:
-    """The quads ``make(*args)`` gives, made in a forked process while this one goes on.
-
-    A process running other threads is not forked (a lock one of them holds would stay
-    held in the child for good), nor is one on a system without ``fork``: there, or if
-    the child fails, the quads are made here when asked for. The same quads either way.
-
-    >>> q = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g"))
-    >>> with BackgroundQuads(lambda: [q]) as pending:
-    ...     list(pending.quads()) == [q]
-    True
-    """
-
-    def __init__(self, make: Callable[..., Iterable[ox.Quad]], *args):
-        self._make, self._args = make, args
-        self._child = self._conn = None
-        if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("fork")
-            self._conn, child_end = ctx.Pipe(duplex=False)
-            self._child = ctx.Process(target=self._run, args=(child_end,), daemon=True)
-            self._child.start()
-            child_end.close()
-
-    def _run(self, conn) -> None:
-        try:
-            conn.send_bytes(ox.serialize(self._make(*self._args), format=ox.RdfFormat.N_QUADS))
-        except BaseException:
-            pass  # the parent makes them itself, and meets the error there
-        finally:
-            conn.close()
-
-    def quads(self) -> Iterable[ox.Quad]:
-        if self._child is not None:
-            try:
-                data = self._conn.recv_bytes()
-            except (EOFError, OSError):
-                data = None
-            self.close()
-            if data is not None:
-                return ox.parse(data, format=ox.RdfFormat.N_QUADS)
-        return self._make(*self._args)
-
-    def close(self) -> None:
-        if self._child is not None:
-            self._conn.close()
-            self._child.join(timeout=5)
-            if self._child.is_alive():
-                self._child.kill()
-                self._child.join()
-            self._child = None
-
-    def __enter__(self) -> BackgroundQuads:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+def _shared_nquads(ref: ReferenceData) -> bytes:
+    return ox.serialize(to_quads(shared_graphs(ref)), format=ox.RdfFormat.N_QUADS)
 
 
 def build(sources: Sequence[str | Path] | None, store: GraphStore, *, ref: ReferenceData | None = None,
@@ -186,7 +127,7 @@ def build(sources: Sequence[str | Path] | None, store: GraphStore, *, ref: Refer
     t0 = time.perf_counter()
     ref = ref or ReferenceData.load()
     # The ontology and reference data map to RDF without the reports: that runs beside the loaders.
-    with BackgroundQuads(_shared_quads, ref) as shared:
+    with ForkedCall(_shared_nquads, ref) as shared:
         pipe = Pipeline.default(ref, names=names)
         t["setup"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -200,7 +141,8 @@ def build(sources: Sequence[str | Path] | None, store: GraphStore, *, ref: Refer
         events = {r.info.id: len(r.chronicle) for r in reports}
         check = None if force else _refuse_losses(before, events, max_loss)
         parts = to_quads(report_graphs(reports, ref))
-        count = store.replace_quads(chain(shared.quads(), parts), check=check)
+        shared_quads = ox.parse(shared.result(), format=ox.RdfFormat.N_QUADS)
+        count = store.replace_quads(chain(shared_quads, parts), check=check)
     t["rdf+store"] = time.perf_counter() - t0
     return BuildResult([r.info.id for r in reports], sum(events.values()), count, t,
                        dropped=sorted(set(before) - set(events)))

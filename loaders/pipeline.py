@@ -33,11 +33,12 @@ from .figures import FigureStage
 from .lines import split_lines
 from .meetings import MeetingStage
 from .errors import NerUnavailable
+from .forked import ForkedCall, can_fork
 from .mentions import ChapterMentionStage, MentionFinder, MentionStage
 from .ner import NameTagger
 from .offices import OfficeReader
 from .participants import ParticipantStage
-from .records import Report, ReportInfo
+from .records import ChronicleEntry, Report, ReportInfo
 
 __all__ = ["Pipeline", "Stage", "BUNDLED_REPORT"]
 
@@ -51,23 +52,50 @@ STRUCTURE_ASSIGNS = ("report.info", "report.text", "report.chapters", "report.au
 
 @dataclass(frozen=True)
 class Stage:
-    """One named step: ``run(report) -> report``, with the fields it reads and sets."""
+    """One named step: ``run(report) -> report``, with the fields it reads and sets.
+    ``each`` is set for a stage that works entry by entry (``Stage.per_entry``)."""
 
     name: str
     run: Callable[[Report], Report]
     requires: tuple[str, ...] = ()
     assigns: tuple[str, ...] = ()
+    each: Callable[[ChronicleEntry, Report], None] | None = None
+
+    @classmethod
+    def per_entry(cls, name: str, fn: Callable[[ChronicleEntry, Report], None], requires: tuple[str, ...] = (),
+                  assigns: tuple[str, ...] = ()) -> Stage:
+        """A stage that calls ``fn(entry, report)`` on each entry of the report and sets
+        only the ``entry.*`` fields it declares: entries do not depend on each other, so
+        a long report's entries can be shared out between processes."""
+
+        def run(report: Report) -> Report:
+            for entry in report.entries():
+                fn(entry, report)
+            return report
+
+        return cls(name, run, requires, assigns, each=fn)
 
 
-def each_entry(fn: Callable) -> Callable[[Report], Report]:
-    """A stage that works entry by entry, as a stage over the report."""
+#: From this many entries a report's entry-by-entry stages run in two processes (below
+#: it a fork costs more than it saves).
+SHARE_FROM = 200
 
-    def run(report: Report) -> Report:
-        for entry in report.entries():
-            fn(entry)
-        return report
 
-    return run
+def _entry_fields(block: Sequence[Stage]) -> list[str]:
+    return sorted({a.split(".", 1)[1] for s in block for a in s.assigns if a.startswith("entry.")})
+
+
+def _run_entries(block: Sequence[Stage], report: Report, entries: Sequence[ChronicleEntry]) -> None:
+    for stage in block:
+        for entry in entries:
+            stage.each(entry, report)
+
+
+def _read_entries(block: Sequence[Stage], report: Report, entries: Sequence[ChronicleEntry]) -> list[dict]:
+    """What the stages set on these entries (run in a forked process, this is sent back)."""
+    _run_entries(block, report, entries)
+    fields = _entry_fields(block)
+    return [{f: getattr(e, f) for f in fields} for e in entries]
 
 
 @dataclass
@@ -93,14 +121,16 @@ class Pipeline:
         offices = OfficeReader(ref, finder)
         typer = EventTyper.from_file()
         mentions = MentionStage(finder)
+        participants = ParticipantStage(ref, finder, offices)
+        meetings = MeetingStage(offices)
         for stage in (
             Stage("chapter_events", ChapterEventStage(), ChapterEventStage.requires, ChapterEventStage.assigns),
-            Stage("event_type", each_entry(typer), EventTyper.requires, EventTyper.assigns),
-            Stage("mentions", lambda rep: each_entry(lambda e: mentions(e, rep.text))(rep),
-                  MentionStage.requires, MentionStage.assigns),
-            Stage("participants", each_entry(ParticipantStage(ref, finder, offices)), ParticipantStage.requires,
-                  ParticipantStage.assigns),
-            Stage("meetings", each_entry(MeetingStage(offices)), MeetingStage.requires, MeetingStage.assigns),
+            Stage.per_entry("event_type", lambda e, rep: typer(e), EventTyper.requires, EventTyper.assigns),
+            Stage.per_entry("mentions", lambda e, rep: mentions(e, rep.text), MentionStage.requires,
+                            MentionStage.assigns),
+            Stage.per_entry("participants", lambda e, rep: participants(e), ParticipantStage.requires,
+                            ParticipantStage.assigns),
+            Stage.per_entry("meetings", lambda e, rep: meetings(e), MeetingStage.requires, MeetingStage.assigns),
             Stage("chapter_mentions", ChapterMentionStage(finder), ChapterMentionStage.requires,
                   ChapterMentionStage.assigns),
             Stage("documents", DocumentStage(ref), DocumentStage.requires, DocumentStage.assigns),
@@ -143,16 +173,41 @@ class Pipeline:
         return self._stages(Report(info, (), (), (), entries, text=chronicle), until, None)
 
     def _stages(self, report: Report, until: str | None, timings: dict[str, float] | None) -> Report:
-        for stage in self.stages:
-            if until is not None and self.stage_names.index(stage.name) > self.stage_names.index(until):
-                break
+        stages = [s for s in self.stages
+                  if until is None or self.stage_names.index(s.name) <= self.stage_names.index(until)]
+        i = 0
+        while i < len(stages):
+            block = [stages[i]]
+            while block[0].each is not None and i + len(block) < len(stages) \
+                    and stages[i + len(block)].each is not None:
+                block.append(stages[i + len(block)])
+            i += len(block)
             t0 = time.perf_counter()
-            report = stage.run(report)
+            if block[0].each is not None:
+                self._per_entry(block, report)
+            else:
+                report = block[0].run(report)
             if timings is not None:
-                timings[stage.name] = timings.get(stage.name, 0.0) + time.perf_counter() - t0
+                name = "+".join(s.name for s in block)
+                timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
             if report is None:
-                raise RuntimeError(f"pipeline stage {stage.name!r} returned nothing")
+                raise RuntimeError(f"pipeline stage {block[0].name!r} returned nothing")
         return report
+
+    @staticmethod
+    def _per_entry(block: Sequence[Stage], report: Report) -> None:
+        """Entry-by-entry stages, one after another; a long report's entries in two
+        shares, every other one read in a forked process (``loaders.forked``)."""
+        entries = report.entries()
+        if len(entries) < SHARE_FROM or not can_fork():
+            _run_entries(block, report, entries)
+            return
+        theirs = entries[1::2]
+        with ForkedCall(_read_entries, block, report, theirs) as call:
+            _run_entries(block, report, entries[0::2])
+            for entry, values in zip(theirs, call.result(), strict=True):
+                for f, v in values.items():
+                    setattr(entry, f, v)
 
     def run_all(self, paths: Sequence[str | Path]) -> list[Report]:
         return [self.run(p) for p in paths]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
 
 import pyoxigraph as ox
 import pyshacl
@@ -12,7 +11,7 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
-from graph.build import BackgroundQuads, build
+from graph.build import build
 from graph.rdf.export import export
 from graph.rdf.mapping import dataset
 from graph.stores import MissingStoreError
@@ -147,37 +146,3 @@ def test_labels_are_chinese_and_english(graph):
     assert Literal("Sergey Lavrov", lang="en") in labels
     assert Literal("拉夫罗夫", lang="zh") in labels
 
-
-def _quads(n: int) -> list[ox.Quad]:
-    if n < 0:
-        raise ValueError("no such quads")
-    return [ox.Quad(ox.NamedNode(f"urn:s{i}"), RDFS_LABEL, ox.Literal(f"标签 {i}", language="zh"),
-                    ox.NamedNode("urn:g")) for i in range(n)]
-
-
-RDFS_LABEL = ox.NamedNode(str(RDFS.label))
-
-
-def test_quads_made_in_a_forked_process_come_back_the_same():
-    with BackgroundQuads(_quads, 500) as pending:
-        forked = pending._child is not None
-        assert list(pending.quads()) == _quads(500)
-    assert forked or threading.active_count() > 1
-
-
-def test_beside_other_threads_the_quads_are_made_here():
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        with BackgroundQuads(_quads, 3) as pending:
-            assert pending._child is None
-            assert list(pending.quads()) == _quads(3)
-    finally:
-        stop.set()
-        other.join()
-
-
-def test_an_error_in_the_forked_process_is_raised_here():
-    with BackgroundQuads(_quads, -1) as pending, pytest.raises(ValueError, match="no such quads"):
-        pending.quads()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from loaders.pipeline import Pipeline, Stage
@@ -158,3 +161,21 @@ def test_a_newspaper_named_as_a_title_is_the_newspaper_and_some_banks_are_no_ban
     orgs = {m.key: m.role for m in e.mentions if m.kind == "organization"}
     assert orgs.get("kommersant") not in (None, "mentioned")
     assert "boc" not in orgs
+
+
+def test_entries_read_in_two_processes_are_those_read_in_one():
+    # In a process of its own: the test run may have threads, and a process with threads does not fork.
+    code = """
+import loaders.pipeline as p
+from loaders.forked import can_fork
+pipe = p.Pipeline.default()
+assert can_fork()
+shared = pipe.run(p.BUNDLED_REPORT)
+assert len(shared.entries()) >= p.SHARE_FROM  # so read in two processes
+p.SHARE_FROM = 10 ** 9
+alone = pipe.run(p.BUNDLED_REPORT)
+assert sum(len(e.mentions) for e in alone.entries()) > 1000
+print("same" if shared.entries() == alone.entries() else "differ")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert out.stdout.strip() == "same", out.stderr[-2000:]
