@@ -66,6 +66,8 @@ def measure_build_peak(path: str) -> dict:
         seconds = time.perf_counter() - t0
     return {"entries": result.events, "statements": result.triples, "seconds": round(seconds, 2),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            # the forked helpers (loaders' second share, reference data): largest one, mostly pages shared
+            "helper_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "input_mb": Path(path).stat().st_size / 2**20}
 
 
@@ -92,7 +94,7 @@ def format_build(rows: list[dict]) -> str:
     stages = ["setup", "parse", "extract", "rdf", "store", "export"]
     head = f"{'scale':>5} {'entries':>8} {'statements':>11} " + " ".join(f"{s:>8}" for s in stages) + \
         f" {'total s':>8} {'peak MB':>8} {'ms/entry':>9} {'vs 1x':>6} {'input MB':>9} {'kg build s':>11} " \
-        f"{'kg build MB':>12}"
+        f"{'kg build MB':>12} {'helper MB':>10}"
     lines = [head]
     base = rows[0]["ms_per_entry"] if rows else 1.0
     for r in rows:
@@ -102,5 +104,5 @@ def format_build(rows: list[dict]) -> str:
                      + f" {sum(sec.values()):>8.2f} {r['peak_mb']:>8.0f} {r['ms_per_entry']:>9.3f}"
                      + f" {r['ms_per_entry'] / base:>6.2f}"
                      + (f" {r['build']['input_mb']:>9.1f} {r['build']['seconds']:>11.1f} {r['build']['peak_mb']:>12.0f}"
-                        if "build" in r else ""))
+                        f" {r['build'].get('helper_peak_mb', 0):>10.0f}" if "build" in r else ""))
     return "\n".join(lines)

@@ -118,9 +118,11 @@ def targets(figures: dict) -> list[tuple[str, str, str, bool | None]]:
     rows = figures.get("build")
     build = {r["scale"]: r for r in rows} if isinstance(rows, list) else {}
     if 1 in build:
-        total = sum(build[1]["seconds"].values())
-        out.append(("build", "≤ 5 s", f"{total:.2f} s", total <= 5))
-        out.append(("build", "peak ≤ 500 MB", f"{build[1]['peak_mb']:.0f} MB", build[1]["peak_mb"] <= 500))
+        # The target is a build as `kg build` runs it (the staged run also exports Turtle).
+        whole = build[1].get("build") or {"seconds": sum(build[1]["seconds"].values()),
+                                          "peak_mb": build[1]["peak_mb"]}
+        out.append(("build", "≤ 5 s", f"{whole['seconds']:.2f} s", whole["seconds"] <= 5))
+        out.append(("build", "peak ≤ 500 MB", f"{whole['peak_mb']:.0f} MB", whole["peak_mb"] <= 500))
         big = max(build)
         if big > 1:
             ratio = build[big]["ms_per_entry"] / build[1]["ms_per_entry"]
