@@ -34,7 +34,8 @@ def synthetic_report(text: str, factor: int, ref: ReferenceData, seed: int = 202
     start = next(i for i, ln in enumerate(lines) if _CHRONICLE in ln and "\t" not in ln)
     head = "\n".join(lines[:start + 1])
     body = lines[start + 1:]
-    forms = sorted({p.zh for p in ref.persons.values() if len(p.zh) >= 2}, key=len, reverse=True)
+    # longest first, then by text: the same corpus in every process (a set's order is not)
+    forms = sorted({p.zh for p in ref.persons.values() if len(p.zh) >= 2}, key=lambda f: (-len(f), f))
     name_re = re.compile("|".join(map(re.escape, forms)))
     copies = [head]
     for k in range(factor):
