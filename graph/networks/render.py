@@ -21,6 +21,7 @@ served beside it (``asset``).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,8 +30,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 import networkx as nx
-import pyvis
-from pyvis.network import Network
 
 from urllib.parse import urlencode
 
@@ -92,7 +91,8 @@ def asset(name: str) -> bytes:
 
 @lru_cache(maxsize=None)
 def _pyvis_file(path: str) -> bytes:
-    return (Path(pyvis.__file__).parent / path).read_bytes()
+    # found without importing pyvis, which brings IPython with it (a service starts faster)
+    return (Path(importlib.util.find_spec("pyvis").origin).parent / path).read_bytes()
 
 
 @dataclass
@@ -179,6 +179,8 @@ def render(G: nx.Graph, *, title: str | None = None, legend: bool = True, assets
     """
     title = title or G.graph.get("title") or "Network"
     picture = picture or lay_out(G, size_by=size_by)
+    from pyvis.network import Network
+
     net = Network(directed=False, cdn_resources="in_line", heading="")
     net.toggle_physics(False)
     ids = {n: f"n{i}" for i, n in enumerate(G)}
