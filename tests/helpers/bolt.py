@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,14 @@ class FalkorDBServer:
                 raise RuntimeError(f"FalkorDB did not start:\n{tail}")
             time.sleep(0.05)
 
+    def revive(self) -> None:
+        """Start the server again if it has exited on its own (FalkorDB 4.16's fork
+        garbage collector can crash it between tests; its log keeps the report)."""
+        if self.proc is not None and self.proc.poll() is not None:
+            warnings.warn(f"FalkorDB had exited with {self.proc.returncode} (log: {self.workdir / 'redis.log'}); "
+                          "started again", stacklevel=2)
+            self.start()
+
     def kill(self) -> None:
         """Stop the server at once, as a crash would."""
         if self.proc is not None and self.proc.poll() is None:
@@ -134,6 +143,13 @@ class Neo4jServer:
         else:
             self.handle.restart()
 
+    def revive(self) -> None:
+        """Start the server again if it has exited on its own."""
+        pid = self.handle.pid if self.handle else None
+        if pid and not _running(pid):
+            warnings.warn(f"Neo4j had exited (run folder {self.workdir}); started again", stacklevel=2)
+            self.start()
+
     def kill(self) -> None:
         """Stop the server at once, as a crash would (``kill -9``)."""
         pid = self.handle.pid if self.handle else None
@@ -144,18 +160,25 @@ class Neo4jServer:
         except ProcessLookupError:
             return
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
-            if Path(f"/proc/{pid}/stat").exists() and Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] == "Z":
-                return  # exited; its parent (the script's shell is gone) leaves it to init
+        while time.monotonic() < deadline and _running(pid):
             time.sleep(0.05)
 
     def stop(self) -> None:
         if self.handle is not None:
             self.handle.stop()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        # a zombie has exited; its parent (the script's shell is gone) leaves it to init
+        return stat.read_text().split(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 class ExternalNeo4j:
@@ -172,6 +195,9 @@ class ExternalNeo4j:
         pytest.skip("the test cannot stop an external Neo4j server")
 
     def start(self) -> None:
+        pass
+
+    def revive(self) -> None:
         pass
 
     def stop(self) -> None:

@@ -86,6 +86,7 @@ def test_parameters_must_be_plain_data():
 
 @pytest.fixture(scope="module")
 def runner(bolt, store):
+    bolt.revive()
     r = CypherRunner(bolt.uri, user=bolt.user, password=bolt.password, timeout=5.0, limit=1000)
     sync(store, r.server())
     yield r

@@ -33,6 +33,7 @@ FALKORDB_CANNOT = {
 
 @pytest.fixture(scope="module")
 def mirror(bolt, store):
+    bolt.revive()
     from graph.neo4j.bolt import connect
 
     server = connect(bolt.uri, user=bolt.user, password=bolt.password)
