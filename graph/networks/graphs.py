@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from ontology.vocab import ORG, PROV, SCHEMA, SEM
 
-from ..analyses import dates, meetings, nodes
+from ..analyses import agreements, dates, meetings, nodes
 from ..errors import InvalidParameter
 from ..rdf import iris
 from ..sparql import named as sparql
@@ -290,13 +290,7 @@ def report_period(store) -> tuple[dt.date, dt.date] | None:
 
 @nodes.per_generation
 def _report_period(store) -> tuple[dt.date, dt.date] | None:
-    spans = []
-    for r in sparql.select(store, "report_periods"):
-        begin, _, end = r["coverage"].value.partition("/")
-        try:
-            spans.append((dt.date.fromisoformat(begin), dt.date.fromisoformat(end)))
-        except ValueError:
-            continue
+    spans = agreements.report_periods(store)
     return (min(b for b, _ in spans), max(e for _, e in spans)) if spans else None
 
 
